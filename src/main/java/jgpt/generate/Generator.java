@@ -1,0 +1,64 @@
+package jgpt.generate;
+
+import jgpt.UserException;
+import jgpt.model.Decoder;
+import jgpt.model.Gpt;
+
+/**
+ * Autoregressive generation with a KV cache. The prompt is fed once; each new token costs one decoder step.
+ * When the context fills up, the cache is rebuilt from the most recent half of the context (so generation can
+ * run past block_size, conditioning on a sliding window, as nanoGPT's crop does).
+ * <pre>{@code
+ * int[] out = new Generator(model).generate(prompt, GenerationConfig.greedy(20), -1, null);
+ * }</pre>
+ */
+public final class Generator {
+    private final Gpt model;
+    private final Decoder decoder;
+
+    public Generator(Gpt model) {
+        this.model = model;
+        this.decoder = new Decoder(model);
+    }
+
+    /**
+     * Generates up to {@code cfg.maxNewTokens()} tokens after {@code prompt}; stops early after emitting
+     * {@code endOfText} (pass -1 for no stop token). Returns only the new tokens.
+     */
+    public int[] generate(int[] prompt, GenerationConfig cfg, int endOfText, TokenListener listener) {
+        int block = model.config().blockSize(), vocab = model.config().vocabSize();
+        if (prompt.length == 0) throw new UserException("the prompt is empty; give at least one token");
+        if (prompt.length > block) {
+            throw new UserException("the prompt is " + prompt.length + " tokens but the model's context is " + block + "; shorten the prompt");
+        }
+        for (int id : prompt) {
+            if (id < 0 || id >= vocab) throw new UserException("token id " + id + " is outside the model's vocabulary [0, " + vocab + ")");
+        }
+        Sampler sampler = new Sampler(cfg, vocab);
+        int[] history = new int[prompt.length + cfg.maxNewTokens()];
+        System.arraycopy(prompt, 0, history, 0, prompt.length);
+        int len = prompt.length;
+        decoder.reset();
+        float[] logits = null;
+        for (int id : prompt) logits = decoder.next(id);
+        float[] dist = listener == null ? null : new float[vocab];
+        int produced = 0;
+        while (produced < cfg.maxNewTokens()) {
+            int next = sampler.sample(logits);
+            history[len++] = next;
+            produced++;
+            if (listener != null) {
+                Sampler.softmax(logits, cfg.temperature(), dist);
+                listener.onToken(next, sampler.lastProbability(), dist);
+            }
+            if (next == endOfText || produced == cfg.maxNewTokens()) break;
+            if (decoder.cache().isFull()) {
+                decoder.reset();
+                int keep = Math.max(1, block / 2);
+                for (int i = len - keep; i < len - 1; i++) decoder.next(history[i]);
+            }
+            logits = decoder.next(next);
+        }
+        return java.util.Arrays.copyOfRange(history, prompt.length, prompt.length + produced);
+    }
+}

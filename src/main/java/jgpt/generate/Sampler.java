@@ -1,0 +1,76 @@
+package jgpt.generate;
+
+import java.util.Arrays;
+import jgpt.tensor.Rng;
+
+/**
+ * Turns next-token logits into a choice: greedy argmax at temperature 0, otherwise softmax(logits / T)
+ * restricted to the top-k and then to the top-p nucleus (Holtzman et al. 2020), renormalised and sampled.
+ * Buffers are allocated once per vocabulary size; nothing is boxed.
+ */
+public final class Sampler {
+    private final GenerationConfig cfg;
+    private final Rng rng;
+    private final float[] probs;
+    private final long[] order;
+    private float lastProbability;
+
+    public Sampler(GenerationConfig cfg, int vocabSize) {
+        this.cfg = cfg;
+        this.rng = new Rng(cfg.seed());
+        this.probs = new float[vocabSize];
+        this.order = new long[vocabSize];
+    }
+
+    /** Probability (under temperature 1 softmax for greedy, else under the filtered distribution) of the last pick. */
+    public float lastProbability() { return lastProbability; }
+
+    /** Softmax of logits / temperature (temperature 0 treated as 1) into {@code out}. */
+    public static void softmax(float[] logits, float temperature, float[] out) {
+        float t = temperature == 0f ? 1f : temperature;
+        float max = Float.NEGATIVE_INFINITY;
+        for (float l : logits) max = Math.max(max, l);
+        double sum = 0;
+        for (int i = 0; i < logits.length; i++) {
+            out[i] = (float) Math.exp((logits[i] - max) / t);
+            sum += out[i];
+        }
+        float inv = (float) (1.0 / sum);
+        for (int i = 0; i < logits.length; i++) out[i] *= inv;
+    }
+
+    public int sample(float[] logits) {
+        int v = logits.length;
+        softmax(logits, cfg.temperature(), probs);
+        if (cfg.temperature() == 0f) {
+            int best = 0;
+            for (int i = 1; i < v; i++) if (logits[i] > logits[best]) best = i;
+            lastProbability = probs[best];
+            return best;
+        }
+        // sort (probability, id) pairs descending; non-negative float bits order like the floats
+        for (int i = 0; i < v; i++) order[i] = ((long) Float.floatToRawIntBits(probs[i]) << 32) | i;
+        Arrays.sort(order);
+        int keep = cfg.topK() > 0 ? Math.min(cfg.topK(), v) : v;
+        double cumulative = 0;
+        int kept = 0;
+        for (int r = 0; r < keep; r++) {
+            cumulative += probOf(order[v - 1 - r]);
+            kept++;
+            if (cumulative >= cfg.topP()) break;
+        }
+        double u = rng.nextDouble() * cumulative;
+        double acc = 0;
+        for (int r = 0; r < kept; r++) {
+            long e = order[v - 1 - r];
+            acc += probOf(e);
+            if (u < acc || r == kept - 1) {
+                lastProbability = (float) (probOf(e) / cumulative);
+                return (int) e;
+            }
+        }
+        throw new AssertionError("unreachable");
+    }
+
+    private static float probOf(long packed) { return Float.intBitsToFloat((int) (packed >>> 32)); }
+}

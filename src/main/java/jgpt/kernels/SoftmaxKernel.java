@@ -1,0 +1,63 @@
+package jgpt.kernels;
+
+/** Row-wise softmax and the fused log-softmax + cross-entropy used by the loss. */
+public final class SoftmaxKernel {
+    private SoftmaxKernel() {}
+
+    /** out[r] = softmax(x[r]) over rows of length n. */
+    public static void forward(float[] x, int xOff, float[] out, int outOff, int rows, int n) {
+        for (int r = 0; r < rows; r++) {
+            int xi = xOff + r * n, oi = outOff + r * n;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) max = Math.max(max, x[xi + i]);
+            float sum = 0f;
+            for (int i = 0; i < n; i++) {
+                float e = (float) Math.exp(x[xi + i] - max);
+                out[oi + i] = e;
+                sum += e;
+            }
+            float inv = 1f / sum;
+            for (int i = 0; i < n; i++) out[oi + i] *= inv;
+        }
+    }
+
+    /** dx += y * (dy - sum(dy * y)), with y the softmax output. */
+    public static void backward(float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int n) {
+        for (int r = 0; r < rows; r++) {
+            int yi = yOff + r * n, di = dyOff + r * n, xi = dxOff + r * n;
+            float dot = 0f;
+            for (int i = 0; i < n; i++) dot += dy[di + i] * y[yi + i];
+            for (int i = 0; i < n; i++) dx[xi + i] += y[yi + i] * (dy[di + i] - dot);
+        }
+    }
+
+    /**
+     * Cross-entropy of each row against its target: loss[r] = logsumexp(x[r]) - x[r][target[r]].
+     * Saves logsumexp per row in {@code lse}. Rows whose target is negative are ignored (loss 0).
+     */
+    public static void crossEntropyForward(float[] logits, int off, int[] targets, float[] losses, float[] lse,
+                                           int rows, int n) {
+        for (int r = 0; r < rows; r++) {
+            int li = off + r * n;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) max = Math.max(max, logits[li + i]);
+            double sum = 0;
+            for (int i = 0; i < n; i++) sum += Math.exp(logits[li + i] - max);
+            float l = max + (float) Math.log(sum);
+            lse[r] = l;
+            losses[r] = targets[r] < 0 ? 0f : l - logits[li + targets[r]];
+        }
+    }
+
+    /** dlogits[r] += scale * (softmax(x[r]) - onehot(target[r])). */
+    public static void crossEntropyBackward(float[] logits, int off, int[] targets, float[] lse, float[] dlogits,
+                                            int dOff, int rows, int n, float scale) {
+        for (int r = 0; r < rows; r++) {
+            if (targets[r] < 0) continue;
+            int li = off + r * n, di = dOff + r * n;
+            float l = lse[r];
+            for (int i = 0; i < n; i++) dlogits[di + i] += scale * (float) Math.exp(logits[li + i] - l);
+            dlogits[di + targets[r]] -= scale;
+        }
+    }
+}

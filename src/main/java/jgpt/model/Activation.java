@@ -1,0 +1,23 @@
+package jgpt.model;
+
+import java.util.Locale;
+import jgpt.UserException;
+
+/** The MLP non-linearity. {@code GELU_NEW} is GPT-2's tanh-approximated GELU. */
+public enum Activation {
+    GELU_NEW("gelu_new"), RELU("relu");
+
+    private final String hfName;
+
+    Activation(String hfName) { this.hfName = hfName; }
+
+    /** The name Hugging Face's config.json uses ("activation_function"). */
+    public String hfName() { return hfName; }
+
+    public static Activation parse(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        if (n.equals("gelu") || n.equals("gelu_new") || n.equals("gelu_pytorch_tanh")) return GELU_NEW;
+        if (n.equals("relu")) return RELU;
+        throw new UserException("unsupported activation '" + name + "'; use gelu_new or relu");
+    }
+}

@@ -1,0 +1,70 @@
+package jgpt.nn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import jgpt.tensor.Shape;
+import jgpt.tensor.Tensor;
+
+/**
+ * All parameters of a model in one flat array, with their gradients in a second one (as llm.c does):
+ * each parameter is a named {@link Tensor} view. The optimizer, gradient zeroing and clipping then work
+ * on a handful of contiguous arrays instead of hundreds of small ones.
+ * <pre>{@code
+ * Parameters p = new Parameters(totalCount);
+ * Tensor w = p.create("h.0.mlp.c_fc.weight", Shape.of(c, 4 * c), true, true);
+ * }</pre>
+ */
+public final class Parameters {
+    /** One named parameter: where it lives and how the optimizer treats it. */
+    public record Entry(String name, Tensor tensor, int offset, boolean decay, boolean trainable) {}
+
+    private final float[] data;
+    private final float[] grad;
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private int used;
+
+    public Parameters(int total) {
+        this.data = new float[total];
+        this.grad = new float[total];
+    }
+
+    /**
+     * Carves the next slice of the flat arrays. {@code decay}: apply weight decay (matrices and embeddings);
+     * {@code trainable}: false for fixed tensors such as sinusoidal position tables (no gradient).
+     */
+    public Tensor create(String name, Shape shape, boolean decay, boolean trainable) {
+        if (entries.containsKey(name)) throw new IllegalArgumentException("duplicate parameter " + name);
+        if (used + shape.size() > data.length) throw new IllegalStateException("parameter layout exceeds " + data.length);
+        Tensor t = new Tensor(data, used, shape, trainable ? grad : null, used, null);
+        entries.put(name, new Entry(name, t, used, decay, trainable));
+        used += shape.size();
+        return t;
+    }
+
+    public Tensor get(String name) {
+        Entry e = entries.get(name);
+        if (e == null) throw new IllegalArgumentException("no parameter " + name);
+        return e.tensor();
+    }
+
+    public boolean has(String name) { return entries.containsKey(name); }
+
+    public List<Entry> entries() { return Collections.unmodifiableList(new ArrayList<>(entries.values())); }
+
+    public float[] data() { return data; }
+
+    public float[] grad() { return grad; }
+
+    /** Number of scalars (including non-trainable ones). */
+    public int count() { return used; }
+
+    public void zeroGrad() { java.util.Arrays.fill(grad, 0f); }
+
+    /** Checks that every slot of the precomputed layout was used. */
+    public void checkComplete() {
+        if (used != data.length) throw new IllegalStateException("parameter layout used " + used + " of " + data.length);
+    }
+}

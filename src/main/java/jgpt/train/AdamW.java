@@ -1,0 +1,58 @@
+package jgpt.train;
+
+import jgpt.kernels.AdamWKernel;
+import jgpt.nn.Parameters;
+
+/**
+ * AdamW (Loshchilov and Hutter 2019) with torch.optim.AdamW semantics. Weight decay applies only to the
+ * parameters flagged for it (matrices and embeddings, rank >= 2), as nanoGPT configures its groups.
+ * Moments live in two flat arrays parallel to the parameter array.
+ * <pre>{@code
+ * AdamW opt = new AdamW(model.parameters(), 0.9f, 0.95f, 1e-8f, 0.1f);
+ * opt.step(lr);
+ * }</pre>
+ */
+public final class AdamW {
+    private final Parameters params;
+    private final float beta1, beta2, eps, weightDecay;
+    private final float[] m, v;
+    private int step;
+
+    public AdamW(Parameters params, float beta1, float beta2, float eps, float weightDecay) {
+        this.params = params;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.eps = eps;
+        this.weightDecay = weightDecay;
+        this.m = new float[params.count()];
+        this.v = new float[params.count()];
+    }
+
+    /** Applies one update with learning rate {@code lr} using the gradients in the parameter set. */
+    public void step(float lr) {
+        step++;
+        float[] p = params.data(), g = params.grad();
+        for (Parameters.Entry e : params.entries()) {
+            if (!e.trainable()) continue;
+            int from = e.offset(), to = from + e.tensor().size();
+            AdamWKernel.step(p, g, m, v, from, to, lr, beta1, beta2, eps, e.decay() ? weightDecay : 0f, step);
+        }
+    }
+
+    /** Number of updates applied so far. */
+    public int stepCount() { return step; }
+
+    public float[] firstMoment() { return m; }
+
+    public float[] secondMoment() { return v; }
+
+    /** Restores state saved from {@link #firstMoment()}, {@link #secondMoment()} and {@link #stepCount()}. */
+    public void restore(float[] m, float[] v, int step) {
+        if (m.length != this.m.length || v.length != this.v.length) {
+            throw new IllegalArgumentException("optimizer state has " + m.length + " values, model has " + this.m.length);
+        }
+        System.arraycopy(m, 0, this.m, 0, m.length);
+        System.arraycopy(v, 0, this.v, 0, v.length);
+        this.step = step;
+    }
+}
