@@ -145,8 +145,12 @@ public final class SafetensorsFile implements AutoCloseable {
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " at header byte " + e.getLocation().getByteOffset();
-            throw new UserException(label + ": header is not valid JSON" + where + " ("
-                    + oneLine(e.getOriginalMessage()) + "); the file is corrupt or not safetensors", e);
+            String why = oneLine(e.getOriginalMessage());
+            if (why.startsWith("Trailing token")) {
+                why = "extra content after the closing '}'";
+            }
+            throw new UserException(label + ": header is not valid JSON" + where + " (" + why
+                    + "); the file is corrupt or not safetensors", e);
         }
         if (root == null || !root.isObject()) {
             throw new UserException(label + ": header is not a JSON object; the file is corrupt or not safetensors");
