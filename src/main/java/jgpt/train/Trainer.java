@@ -1,0 +1,145 @@
+package jgpt.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import jgpt.autograd.Tape;
+import jgpt.io.IOConsumer;
+import jgpt.model.Gpt;
+import jgpt.tensor.Rng;
+import jgpt.tensor.Tensor;
+
+/**
+ * The training loop of nanoGPT's train.py: random batches, gradient accumulation, clipping, AdamW with a
+ * warm-up + cosine schedule, periodic train/val estimates and checkpoints. One {@link Rng} drives batches and
+ * dropout and is saved in every checkpoint, so a resumed run continues bit-exactly.
+ * <pre>{@code
+ * Trainer t = new Trainer(model, cfg, trainTokens, valTokens, outDir, listener);
+ * t.runUntil(cfg.maxIters());
+ * }</pre>
+ */
+public final class Trainer {
+    private final Gpt model;
+    private final TrainConfig cfg;
+    private final AdamW optimizer;
+    private final BatchSampler trainBatches, valBatches, trainEvalBatches;
+    private final Tape tape = new Tape();
+    private final Rng rng;
+    private final LossLog log;
+    private final Path outDir;
+    private final TrainingListener listener;
+    private Map<String, String> runInfo = Map.of();
+    private IOConsumer<Path> extraFiles;
+    private int endOfText = -1;
+    private int step;
+
+    public Trainer(Gpt model, TrainConfig cfg, TokenSource train, TokenSource val, Path outDir, TrainingListener listener) {
+        this.model = model;
+        this.cfg = cfg;
+        this.optimizer = new AdamW(model.parameters(), cfg.beta1(), cfg.beta2(), 1e-8f, cfg.weightDecay());
+        int t = model.config().blockSize();
+        this.trainBatches = new BatchSampler(train, cfg.batchSize(), t, "train");
+        this.trainEvalBatches = new BatchSampler(train, cfg.batchSize(), t, "train");
+        this.valBatches = new BatchSampler(val, cfg.batchSize(), t, "validation");
+        this.rng = new Rng(cfg.seed());
+        this.log = new LossLog();
+        this.outDir = outDir;
+        this.listener = listener == null ? TrainingListener.NONE : listener;
+    }
+
+    /** Continues a run from a loaded checkpoint (its model, optimizer state, step and random state). */
+    public static Trainer resume(Checkpoint.Loaded ckpt, TrainConfig cfg, TokenSource train, TokenSource val,
+                                 Path outDir, TrainingListener listener) {
+        Trainer t = new Trainer(ckpt.model(), cfg, train, val, outDir, listener);
+        t.optimizer.restore(ckpt.m(), ckpt.v(), ckpt.optimizerSteps());
+        t.step = ckpt.state().step();
+        t.rng.setState(ckpt.state().rngState());
+        for (LossLog.Row r : ckpt.log().rows()) t.log.add(r);
+        t.runInfo = ckpt.state().run();
+        return t;
+    }
+
+    /** Facts stored with each checkpoint (data source, tokenizer), and the writer of extra files (tokenizer). */
+    public Trainer withRunInfo(Map<String, String> info, int endOfText, IOConsumer<Path> extraFiles) {
+        this.runInfo = Map.copyOf(info);
+        this.endOfText = endOfText;
+        this.extraFiles = extraFiles;
+        return this;
+    }
+
+    public int step() { return step; }
+
+    public Gpt model() { return model; }
+
+    public LossLog log() { return log; }
+
+    /** Runs optimizer steps until {@code lastStep} (exclusive of evaluations already done), then checkpoints if an out dir is set. */
+    public void runUntil(int lastStep) throws IOException {
+        LrSchedule schedule = cfg.schedule();
+        int tokensPerStep = cfg.batchSize() * cfg.gradAccum() * model.config().blockSize();
+        while (step < lastStep) {
+            if (step % cfg.evalInterval() == 0) evaluate();
+            float lr = schedule.at(step);
+            long t0 = System.nanoTime();
+            float loss = trainStep(lr);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            step++;
+            log.add(new LossLog.Row(step, loss, Float.NaN, lr, (float) (tokensPerStep / seconds)));
+            listener.onStep(step, cfg.maxIters(), loss, lr, lastGradNorm, seconds, tokensPerStep);
+            if (outDir != null && cfg.checkpointInterval() > 0 && step % cfg.checkpointInterval() == 0 && step < lastStep) {
+                saveCheckpoint();
+            }
+        }
+        if (step == cfg.maxIters()) evaluate();
+        if (outDir != null) saveCheckpoint();
+    }
+
+    private float lastGradNorm;
+
+    /** One optimizer step over gradAccum micro-batches; returns the mean loss. */
+    float trainStep(float lr) {
+        model.parameters().zeroGrad();
+        float total = 0f;
+        int b = cfg.batchSize(), t = model.config().blockSize();
+        for (int micro = 0; micro < cfg.gradAccum(); micro++) {
+            trainBatches.next(rng);
+            Tensor loss = model.loss(tape, trainBatches.inputs, trainBatches.targets, b, t, rng);
+            total += loss.get(0);
+            tape.backward(loss, 1f / cfg.gradAccum());
+            tape.reset();
+        }
+        lastGradNorm = GradClip.clip(model.parameters().grad(), cfg.gradClip());
+        optimizer.step(lr);
+        return total / cfg.gradAccum();
+    }
+
+    /** Mean loss over evalIters batches of each split, without dropout; batches use a fixed seed (same every time). */
+    public float[] evaluate() {
+        float train = estimate(trainEvalBatches), val = estimate(valBatches);
+        log.setVal(step, train, val);
+        listener.onEval(step, train, val);
+        return new float[] {train, val};
+    }
+
+    private float estimate(BatchSampler batches) {
+        Rng evalRng = new Rng(cfg.seed() ^ 0x5DEECE66DL);
+        tape.setGradEnabled(false);
+        double sum = 0;
+        try {
+            for (int i = 0; i < cfg.evalIters(); i++) {
+                batches.next(evalRng);
+                sum += model.loss(tape, batches.inputs, batches.targets, batches.batch(), batches.time(), null).get(0);
+                tape.reset();
+            }
+        } finally {
+            tape.setGradEnabled(true);
+        }
+        return (float) (sum / cfg.evalIters());
+    }
+
+    public void saveCheckpoint() throws IOException {
+        Checkpoint.State state = new Checkpoint.State(Checkpoint.FORMAT_VERSION, step, rng.state(), cfg, runInfo);
+        Checkpoint.save(outDir, model, optimizer, state, log, endOfText, extraFiles);
+        listener.onCheckpoint(step, outDir);
+    }
+}
