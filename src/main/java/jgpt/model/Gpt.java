@@ -66,6 +66,16 @@ public final class Gpt {
 
     public GptConfig config() { return cfg; }
 
+    /**
+     * Copies every parameter from a model of the same shape except possibly dropout (fine-tuning keeps the
+     * pretrained weights but may train with a different dropout). Returns this.
+     */
+    public Gpt copyWeightsFrom(Gpt other) {
+        if (other.params.count() != params.count()) throw new IllegalArgumentException("models differ in size");
+        System.arraycopy(other.params.data(), 0, params.data(), 0, params.count());
+        return this;
+    }
+
     public Parameters parameters() { return params; }
 
     /**

@@ -32,6 +32,8 @@ public final class Trainer {
     private IOConsumer<Path> extraFiles;
     private int endOfText = -1;
     private int step;
+    private volatile boolean stopRequested;
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
     public Trainer(Gpt model, TrainConfig cfg, TokenSource train, TokenSource val, Path outDir, TrainingListener listener) {
         this.model = model;
@@ -75,9 +77,21 @@ public final class Trainer {
 
     /** Runs optimizer steps until {@code lastStep} (exclusive of evaluations already done), then checkpoints if an out dir is set. */
     public void runUntil(int lastStep) throws IOException {
+        try {
+            loop(lastStep);
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void loop(int lastStep) throws IOException {
         LrSchedule schedule = cfg.schedule();
         int tokensPerStep = cfg.batchSize() * cfg.gradAccum() * model.config().blockSize();
         while (step < lastStep) {
+            if (stopRequested) {
+                if (outDir != null) saveCheckpoint();
+                return;
+            }
             if (step % cfg.evalInterval() == 0) evaluate();
             float lr = schedule.at(step);
             long t0 = System.nanoTime();
@@ -95,6 +109,19 @@ public final class Trainer {
     }
 
     private float lastGradNorm;
+
+    /**
+     * Asks the loop to stop after the current step and write a checkpoint (called from a shutdown hook on
+     * Ctrl-C), then waits up to {@code timeoutSeconds} for that to finish.
+     */
+    public void stopAndWait(long timeoutSeconds) {
+        stopRequested = true;
+        try {
+            stopped.await(timeoutSeconds, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     /** One optimizer step over gradAccum micro-batches; returns the mean loss. */
     float trainStep(float lr) {

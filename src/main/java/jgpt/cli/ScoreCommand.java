@@ -1,0 +1,93 @@
+package jgpt.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import jgpt.UserException;
+import jgpt.autograd.Tape;
+import jgpt.model.Gpt;
+import jgpt.ops.CrossEntropy;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code gpt score}: mean next-token loss and perplexity of a text (or of token ids) under a model. */
+@Command(name = "score", mixinStandardHelpOptions = true,
+        description = "Mean cross-entropy loss and perplexity of a text file or a file of token ids under a model.")
+final class ScoreCommand implements Callable<Integer> {
+    @Mixin ModelOptions modelOptions;
+
+    static final class Input {
+        @Option(names = {"-f", "--file"}, paramLabel = "TEXT_FILE", description = "UTF-8 text, encoded with the model's tokenizer.")
+        Path text;
+
+        @Option(names = "--ids", paramLabel = "IDS_FILE", description = "Token ids: a JSON array or whitespace-separated integers.")
+        Path ids;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    @Override
+    public Integer call() throws IOException {
+        Gpt model = modelOptions.loadModel();
+        int[] ids;
+        if (input.text != null) {
+            ids = modelOptions.loadTokenizer(model).encode(Files.readString(input.text));
+        } else {
+            ids = parseIds(Files.readString(input.ids), input.ids.toString());
+        }
+        int vocab = model.config().vocabSize();
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] >= vocab) {
+                throw new UserException("token id " + ids[i] + " at position " + i + " is outside the model's vocabulary [0, " + vocab + ")");
+            }
+        }
+        if (ids.length < 2) throw new UserException("need at least 2 tokens to score, got " + ids.length);
+        double[] result = score(model, ids);
+        System.out.printf(Locale.ROOT, "tokens      %d%nmean loss   %.4f nats/token%nperplexity  %.3f%n",
+                (long) result[1], result[0], Math.exp(result[0]));
+        return 0;
+    }
+
+    /** {mean loss, tokens predicted}: windows of block_size, each token after the first predicted once. */
+    static double[] score(Gpt model, int[] ids) {
+        int block = model.config().blockSize();
+        Tape tape = new Tape();
+        tape.setGradEnabled(false);
+        double total = 0;
+        long count = 0;
+        for (int start = 0; start + 1 < ids.length; start += block) {
+            int t = Math.min(block, ids.length - 1 - start);
+            int[] x = java.util.Arrays.copyOfRange(ids, start, start + t);
+            int[] y = java.util.Arrays.copyOfRange(ids, start + 1, start + 1 + t);
+            total += (double) CrossEntropy.apply(tape, model.forward(tape, x, 1, t, null), y).get(0) * t;
+            count += t;
+            tape.reset();
+        }
+        return new double[] {total / count, count};
+    }
+
+    static int[] parseIds(String text, String label) {
+        String body = text.strip();
+        if (body.startsWith("[")) {
+            if (!body.endsWith("]")) throw new UserException(label + ": a JSON array of ids must end with ']'");
+            body = body.substring(1, body.length() - 1);
+        }
+        String[] parts = body.split("[\\s,]+");
+        int n = 0;
+        int[] ids = new int[parts.length];
+        for (String p : parts) {
+            if (p.isEmpty()) continue;
+            try {
+                ids[n++] = Integer.parseInt(p);
+            } catch (NumberFormatException e) {
+                throw new UserException(label + ": '" + p + "' is not a token id; give integers separated by spaces or a JSON array");
+            }
+        }
+        return java.util.Arrays.copyOf(ids, n);
+    }
+}

@@ -1,0 +1,226 @@
+package jgpt.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import jgpt.UserException;
+import jgpt.generate.GenerationConfig;
+import jgpt.generate.Generator;
+import jgpt.io.ModelFolder;
+import jgpt.model.Activation;
+import jgpt.model.Gpt;
+import jgpt.model.GptConfig;
+import jgpt.model.PositionalEncoding;
+import jgpt.tokenizer.CharTokenizer;
+import jgpt.tokenizer.Tokenizer;
+import jgpt.tokenizer.Tokenizers;
+import jgpt.train.Checkpoint;
+import jgpt.train.TokenSource;
+import jgpt.train.TrainConfig;
+import jgpt.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code gpt train}: train a model from scratch, resume a run, or fine-tune a pretrained folder. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train a GPT on a text file (default: the bundled Tiny Shakespeare, nanoGPT's CPU recipe).")
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--data", defaultValue = Corpus.BUILTIN, paramLabel = "FILE",
+            description = "UTF-8 training text; first 90%% of tokens train, last 10%% validate (default: bundled Tiny Shakespeare).")
+    String data;
+
+    @Option(names = "--tokenizer", defaultValue = "char", paramLabel = "char|gpt2|DIR",
+            description = "char (characters of the text), gpt2 (GPT-2 BPE) or a folder with tokenizer files (default: ${DEFAULT-VALUE}).")
+    String tokenizerSpec;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output folder for checkpoints (default: out/<preset>-<data>).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run saved in --out exactly where it stopped.")
+    boolean resume;
+
+    @Option(names = "--init", paramLabel = "DIR", description = "Fine-tune: start from the model (and tokenizer) in this folder.")
+    Path init;
+
+    @Option(names = "--force", description = "Overwrite a checkpoint already in --out.")
+    boolean force;
+
+    @Option(names = "--preset", defaultValue = "baby", description = "Model size: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            completionCandidates = Presets.class)
+    String preset;
+
+    @Option(names = "--n-layer") Integer nLayer;
+    @Option(names = "--n-head") Integer nHead;
+    @Option(names = "--n-embd") Integer nEmbd;
+    @Option(names = "--block-size") Integer blockSize;
+    @Option(names = "--dropout") Float dropout;
+    @Option(names = "--bias", negatable = true, description = "Biases in linear layers and layer norms (baby: off).") Boolean bias;
+    @Option(names = "--activation", paramLabel = "gelu_new|relu") String activation;
+    @Option(names = "--positions", paramLabel = "learned|sinusoidal") String positions;
+
+    @Option(names = "--iters", defaultValue = "2000", description = "Optimizer steps (default: ${DEFAULT-VALUE}).") int iters;
+    @Option(names = "--batch-size", defaultValue = "12") int batchSize;
+    @Option(names = "--grad-accum", defaultValue = "1") int gradAccum;
+    @Option(names = "--lr", defaultValue = "1e-3") float lr;
+    @Option(names = "--min-lr", defaultValue = "1e-4") float minLr;
+    @Option(names = "--warmup", defaultValue = "100") int warmup;
+    @Option(names = "--lr-decay-iters", description = "Default: --iters.") Integer lrDecayIters;
+    @Option(names = "--beta1", defaultValue = "0.9") float beta1;
+    @Option(names = "--beta2", defaultValue = "0.99") float beta2;
+    @Option(names = "--weight-decay", defaultValue = "0.1") float weightDecay;
+    @Option(names = "--grad-clip", defaultValue = "1.0") float gradClip;
+    @Option(names = "--eval-interval", defaultValue = "250") int evalInterval;
+    @Option(names = "--eval-iters", defaultValue = "20") int evalIters;
+    @Option(names = "--checkpoint-interval", description = "Default: --eval-interval.") Integer checkpointInterval;
+    @Option(names = "--seed", defaultValue = "1337") long seed;
+    @Option(names = "--log-interval", defaultValue = "50") int logInterval;
+    @Option(names = "--sample-tokens", defaultValue = "300", description = "Tokens of sample text printed after training (0 = none).")
+    int sampleTokens;
+
+    static final class Presets extends java.util.ArrayList<String> {
+        Presets() { super(GptConfig.PRESETS); }
+    }
+
+    private final PrintStream console = System.out;
+
+    /** `gpt` with no arguments: nanoGPT's CPU Shakespeare recipe on the bundled corpus, then two samples. */
+    int defaultJob() throws IOException {
+        force = true;
+        sampleTokens = 500;
+        data = Corpus.BUILTIN;
+        tokenizerSpec = "char";
+        preset = "baby";
+        iters = 2000; batchSize = 12; gradAccum = 1; lr = 1e-3f; minLr = 1e-4f; warmup = 100; beta1 = 0.9f; beta2 = 0.99f;
+        weightDecay = 0.1f; gradClip = 1f; evalInterval = 250; evalIters = 20; seed = 1337; logInterval = 100;
+        console.println("jgpt default job: training the 'baby' GPT (4 layers, 4 heads, 128 wide, context 64) on Tiny Shakespeare");
+        console.println("with nanoGPT's CPU recipe (2000 steps, batch 12), then sampling. See ./gpt --help for everything else.");
+        return call();
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (resume && init != null) throw new UserException("--resume and --init cannot be combined");
+        Path outDir = out != null ? out : Path.of("out", preset + "-" + Corpus.name(data));
+        Trainer trainer;
+        Tokenizer tokenizer;
+        long t0 = System.nanoTime();
+        if (resume) {
+            Checkpoint.Loaded ckpt = Checkpoint.load(outDir);
+            TrainConfig cfg = ckpt.state().train();
+            if (iters != cfg.maxIters()) cfg = withIters(cfg, iters);
+            tokenizer = Tokenizers.load(outDir);
+            String source = ckpt.state().run().getOrDefault("data", data);
+            int[][] split = split(tokenizer.encode(Corpus.read(source)));
+            console.printf(Locale.ROOT, "resuming %s at step %d of %d%n", outDir, ckpt.state().step(), cfg.maxIters());
+            trainer = Trainer.resume(ckpt, cfg, TokenSource.of(split[0]), TokenSource.of(split[1]), outDir, progress());
+            trainer.withRunInfo(ckpt.state().run(), tokenizer.endOfTextId(), tokenizer::save);
+        } else {
+            if (Checkpoint.exists(outDir) && !force) {
+                throw new UserException(outDir + " already holds a checkpoint; pass --resume to continue it, --force to overwrite, or another --out");
+            }
+            String text = Corpus.read(data);
+            Gpt model;
+            if (init != null) {
+                model = ModelFolder.loadModel(init);
+                tokenizer = Tokenizers.load(init);
+                model = new Gpt(applyOverrides(model.config(), true)).copyWeightsFrom(model);
+            } else {
+                tokenizer = makeTokenizer(text);
+                model = Gpt.create(applyOverrides(GptConfig.preset(preset, tokenizer.vocabSize()), false), seed);
+            }
+            int[][] split = split(tokenizer.encode(text));
+            TrainConfig cfg = trainConfig();
+            describe(model, tokenizer, split, cfg, outDir);
+            trainer = new Trainer(model, cfg, TokenSource.of(split[0]), TokenSource.of(split[1]), outDir, progress());
+            trainer.withRunInfo(Map.of("data", data, "tokenizer", tokenizerSpec), tokenizer.endOfTextId(), tokenizer::save);
+        }
+        Trainer running = trainer;
+        Thread hook = new Thread(() -> running.stopAndWait(60));
+        Runtime.getRuntime().addShutdownHook(hook);
+        trainer.runUntil(trainer.step() < iters ? iters : trainer.step());
+        Runtime.getRuntime().removeShutdownHook(hook);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        float[] last = lastEval(trainer);
+        console.printf(Locale.ROOT, "done: %d steps in %s (%.1f s); final train loss %.4f, val loss %.4f; model saved to %s%n",
+                trainer.step(), ProgressPrinter.duration(seconds), seconds, last[0], last[1], outDir);
+        if (sampleTokens > 0) printSamples(trainer.model(), tokenizer, sampleTokens);
+        return 0;
+    }
+
+    private static float[] lastEval(Trainer trainer) {
+        var rows = trainer.log().rows();
+        for (int i = rows.size() - 1; i >= 0; i--) {
+            if (!Float.isNaN(rows.get(i).valLoss())) return new float[] {rows.get(i).trainLoss(), rows.get(i).valLoss()};
+        }
+        return trainer.evaluate();
+    }
+
+    private void printSamples(Gpt model, Tokenizer tokenizer, int tokens) {
+        console.println("\n--- sample (temperature 0.8, top-k 200) ---");
+        int[] prompt = GenerateCommand.promptIds(tokenizer, "");
+        TextStream stream = new TextStream(tokenizer);
+        new Generator(model).generate(prompt, new GenerationConfig(tokens, 0.8f, 200, 1f, seed), tokenizer.endOfTextId(),
+                (id, p, d) -> { console.print(stream.push(id)); console.flush(); });
+        console.println(stream.flush());
+        console.println("---");
+    }
+
+    private Tokenizer makeTokenizer(String text) {
+        if (tokenizerSpec.equals("char")) return CharTokenizer.fromText(text);
+        Path dir = Path.of(tokenizerSpec);
+        if (Files.isDirectory(dir)) return Tokenizers.load(dir);
+        return Tokenizers.byName(tokenizerSpec);
+    }
+
+    private GptConfig applyOverrides(GptConfig base, boolean pretrained) {
+        if (pretrained && (nLayer != null || nHead != null || nEmbd != null || activation != null || positions != null || bias != null)) {
+            throw new UserException("--init keeps the pretrained model's shape; drop --n-layer/--n-head/--n-embd/--activation/--positions/--bias");
+        }
+        if (pretrained && blockSize != null && blockSize > base.blockSize()) {
+            throw new UserException("--block-size " + blockSize + " exceeds the pretrained model's context " + base.blockSize());
+        }
+        Activation act = activation == null ? base.activation() : Activation.parse(activation);
+        PositionalEncoding pos = positions == null ? base.positional() : PositionalEncoding.parse(positions);
+        return new GptConfig(nLayer != null ? nLayer : base.nLayer(), nHead != null ? nHead : base.nHead(),
+                nEmbd != null ? nEmbd : base.nEmbd(), pretrained ? base.blockSize() : blockSize != null ? blockSize : base.blockSize(),
+                base.vocabSize(), nEmbd != null ? 4 * nEmbd : base.nInner(), dropout != null ? dropout : base.dropout(),
+                bias != null ? bias : base.bias(), act, pos, base.layerNormEps());
+    }
+
+    private TrainConfig trainConfig() {
+        int decay = lrDecayIters != null ? lrDecayIters : iters;
+        return new TrainConfig(batchSize, gradAccum, iters, lr, minLr, warmup, Math.max(decay, warmup), beta1, beta2,
+                weightDecay, gradClip, evalInterval, evalIters,
+                checkpointInterval != null ? checkpointInterval : evalInterval, seed);
+    }
+
+    private static TrainConfig withIters(TrainConfig c, int iters) {
+        return new TrainConfig(c.batchSize(), c.gradAccum(), iters, c.learningRate(), c.minLr(), c.warmupIters(),
+                c.lrDecayIters(), c.beta1(), c.beta2(), c.weightDecay(), c.gradClip(), c.evalInterval(), c.evalIters(),
+                c.checkpointInterval(), c.seed());
+    }
+
+    /** First 90% of the tokens for training, the rest for validation (nanoGPT's prepare.py). */
+    static int[][] split(int[] ids) {
+        int n = (int) (ids.length * 0.9);
+        return new int[][] {java.util.Arrays.copyOfRange(ids, 0, n), java.util.Arrays.copyOfRange(ids, n, ids.length)};
+    }
+
+    private ProgressPrinter progress() { return new ProgressPrinter(console, logInterval); }
+
+    private void describe(Gpt model, Tokenizer tokenizer, int[][] split, TrainConfig cfg, Path outDir) {
+        GptConfig c = model.config();
+        console.printf(Locale.ROOT, "model: %d layers, %d heads, %d wide, context %d, vocab %d, %s, %s positions, bias %s: %.2fM parameters%n",
+                c.nLayer(), c.nHead(), c.nEmbd(), c.blockSize(), c.vocabSize(), c.activation().hfName(), c.positional().key(),
+                c.bias(), c.parameterCount() / 1e6);
+        console.printf(Locale.ROOT, "data: %s, %,d train / %,d val tokens (%s tokenizer, %d ids)%n",
+                data, split[0].length, split[1].length, tokenizerSpec, tokenizer.vocabSize());
+        console.printf(Locale.ROOT, "training: %d steps x %d sequences x %d tokens, lr %.1e -> %.1e, warmup %d; checkpoints in %s%n",
+                cfg.maxIters(), cfg.batchSize() * cfg.gradAccum(), c.blockSize(), cfg.learningRate(), cfg.minLr(),
+                cfg.warmupIters(), outDir);
+    }
+}
