@@ -1,0 +1,77 @@
+package jgpt.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import jgpt.io.ModelFolder;
+import jgpt.model.Gpt;
+import jgpt.model.GptConfig;
+import jgpt.tensor.Rng;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Train 20 steps == train 10, checkpoint, resume, train 10 more: bit-identical weights, moments and losses. */
+class ExactResumeTest {
+    @TempDir Path tmp;
+
+    static int[] randomTokens(int n, int vocab, long seed) {
+        Rng r = new Rng(seed);
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) t[i] = r.nextInt(vocab);
+        return t;
+    }
+
+    static TrainConfig config() {
+        // dropout below exercises the shared random stream; grad accumulation and clipping are on
+        return new TrainConfig(3, 2, 20, 3e-3f, 3e-4f, 4, 20, 0.9f, 0.99f, 0.1f, 0.5f, 5, 2, 0, 42);
+    }
+
+    @Test
+    void resumedRunMatchesUninterruptedRun() throws Exception {
+        GptConfig cfg = GptConfig.of(2, 2, 16, 8, 11, 0.1f, true);
+        int[] train = randomTokens(500, 11, 1), val = randomTokens(100, 11, 2);
+
+        Trainer straight = new Trainer(Gpt.create(cfg, 7), config(), TokenSource.of(train), TokenSource.of(val), null, null);
+        straight.runUntil(20);
+
+        Path dir = tmp.resolve("ckpt");
+        Trainer first = new Trainer(Gpt.create(cfg, 7), config(), TokenSource.of(train), TokenSource.of(val), dir, null)
+                .withRunInfo(Map.of("data", "synthetic"), -1, null);
+        first.runUntil(10);
+        assertTrue(Checkpoint.exists(dir));
+        Trainer second = Trainer.resume(Checkpoint.load(dir), config(), TokenSource.of(train), TokenSource.of(val), dir, null);
+        assertEquals(10, second.step());
+        second.runUntil(20);
+
+        assertArrayEquals(straight.model().parameters().data(), second.model().parameters().data());
+        var a = straight.log().rows();
+        var b = second.log().rows();
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(a.get(i).trainLoss(), b.get(i).trainLoss(), 0f, "train loss at row " + i);
+            assertEquals(a.get(i).valLoss(), b.get(i).valLoss(), 0f, "val loss at row " + i);
+        }
+    }
+
+    @Test
+    void checkpointFolderIsAHuggingFaceModelFolder() throws Exception {
+        GptConfig cfg = GptConfig.of(1, 2, 8, 8, 7, 0f, false);
+        Path dir = tmp.resolve("hf");
+        Trainer t = new Trainer(Gpt.create(cfg, 3), config(), TokenSource.of(randomTokens(200, 7, 5)),
+                TokenSource.of(randomTokens(50, 7, 6)), dir, null);
+        t.runUntil(2);
+        Gpt loaded = ModelFolder.loadModel(dir);
+        assertEquals(cfg, loaded.config());
+        assertArrayEquals(t.model().parameters().data(), loaded.parameters().data());
+        // a bias-free model is written with explicit zero biases so HF's GPT2LMHeadModel loads it
+        String header = Files.readString(dir.resolve("config.json"));
+        assertTrue(header.contains("\"bias\" : false"), header);
+        try (var f = jgpt.io.SafetensorsFile.open(dir.resolve("model.safetensors"))) {
+            assertTrue(f.contains("h.0.attn.c_attn.bias"));
+        }
+    }
+}
