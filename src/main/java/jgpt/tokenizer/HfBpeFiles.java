@@ -102,7 +102,11 @@ public final class HfBpeFiles {
             }
             merges[k] = new int[] {left, right};
         }
-        return ByteLevelBpe.fromMerges(tokens, merges, specials, specialIds);
+        try {
+            return ByteLevelBpe.fromMerges(tokens, merges, specials, specialIds);
+        } catch (UserException e) {
+            throw new UserException(vocabWhere + " / " + mergesWhere + ": " + e.getMessage(), e);
+        }
     }
 
     /** Loads GPT2Tokenizer files; {@code <|endoftext|>} (if in the vocab) becomes the special token. */
