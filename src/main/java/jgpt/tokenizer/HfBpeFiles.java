@@ -210,7 +210,7 @@ public final class HfBpeFiles {
         ObjectNode vocab = f.objectNode();
         for (int id = 0; id < bpe.vocabSize(); id++) {
             byte[] t = bpe.tokenBytes(id);
-            if (bpe.isSpecialToken(id)) {
+            if (bpe.isSpecialToken(id) || !bpe.hasToken(id)) {
                 continue;
             }
             vocab.put(ByteUnicode.encode(t), id);

@@ -42,6 +42,17 @@ class CharTokenizerTest {
     }
 
     @Test
+    void streamingDecoder() {
+        CharTokenizer tok = CharTokenizer.fromText("ab\uD83C\uDF55");
+        StreamingDecoder d = tok.streamingDecoder();
+        StringBuilder sb = new StringBuilder();
+        for (int id : tok.encode("b\uD83C\uDF55a")) {
+            sb.append(d.push(id));
+        }
+        assertEquals("b\uD83C\uDF55a", sb.append(d.flush()).toString());
+    }
+
+    @Test
     void unknownCharacterIsUserError() {
         CharTokenizer tok = CharTokenizer.fromText("abc");
         UserException e = assertThrows(UserException.class, () -> tok.encode("abz"));

@@ -88,6 +88,26 @@ class HfBpeFilesTest {
         assertSameIds(small, loaded);
     }
 
+    @Test
+    void vocabWithGapSurvivesSaveAndLoad(@TempDir Path dir) throws IOException {
+        ObjectNode vocab = new ObjectMapper().createObjectNode();
+        for (int b = 0; b < 256; b++) {
+            vocab.put(ByteUnicode.encode(new byte[] {(byte) b}), b);
+        }
+        vocab.put("<|endoftext|>", 300);
+        Files.writeString(dir.resolve("vocab.json"), vocab.toString());
+        Files.writeString(dir.resolve("merges.txt"), "#version: 0.2\n");
+        Tokenizer t = Tokenizers.load(dir);
+        assertEquals(301, t.vocabSize());
+        assertEquals(300, t.endOfTextId());
+        assertEquals("\uFFFD", t.decode(280));
+        Path again = dir.resolve("again");
+        t.save(again);
+        Tokenizer u = Tokenizers.load(again);
+        assertEquals(301, u.vocabSize());
+        assertArrayEquals(t.encode("hi \u00E9"), u.encode("hi \u00E9"));
+    }
+
     // ------------------------------------------------------------------ corrupt and missing files
 
     private static Path smallDir(Path dir) throws IOException {
