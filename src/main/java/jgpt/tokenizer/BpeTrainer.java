@@ -15,7 +15,7 @@ import java.util.List;
  * frequent adjacent pair; <b>ties go to the smallest (left id, right id)</b>, so training is
  * deterministic. Unique chunks are counted once and pair counts are updated incrementally.
  * <pre>{@code
- * ByteLevelBpe bpe = BpeTrainer.train(corpus, 2048, true); // 2047 learned ids + <|endoftext|> = 2047
+ * ByteLevelBpe bpe = BpeTrainer.train(corpus, 2048, true); // ids 0..2046 learned, 2047 = <|endoftext|>
  * bpe.save(Path.of("runs/my-tokenizer"));
  * }</pre>
  *
@@ -36,6 +36,8 @@ public final class BpeTrainer {
     private long[] pairKey = new long[1 << 16];
     private long[] pairCount = new long[1 << 16];
     private IntList[] pairWhere = new IntList[1 << 16];
+    /** Pairs already merged; never merged twice (possible only when a merge reused an existing id). */
+    private boolean[] pairDone = new boolean[1 << 16];
     private int pairs;
 
     // max-heap of (count, pair) with lazy invalidation
@@ -90,6 +92,7 @@ public final class BpeTrainer {
             stamp++;
             IntList where = pairWhere[p];
             pairWhere[p] = null;
+            pairDone[p] = true;
             IntList newPairs = new IntList();
             for (int w = 0; w < where.size(); w++) {
                 int c = where.get(w);
@@ -184,6 +187,7 @@ public final class BpeTrainer {
             pairKey = Arrays.copyOf(pairKey, q * 2);
             pairCount = Arrays.copyOf(pairCount, q * 2);
             pairWhere = Arrays.copyOf(pairWhere, q * 2);
+            pairDone = Arrays.copyOf(pairDone, q * 2);
         }
         pairKey[q] = key;
         pairWhere[q] = new IntList(4);
@@ -290,7 +294,7 @@ public final class BpeTrainer {
             int p = heapPair[0];
             heapPopTop();
             long actual = pairCount[p];
-            if (actual <= 0 || pairWhere[p] == null) {
+            if (actual <= 0 || pairDone[p]) {
                 continue;
             }
             if (actual != count) {
