@@ -12,6 +12,9 @@ final class BpeEncoder {
     /** Pieces longer than this (in bytes) use the heap-based merge, O(n log n). */
     private static final int SMALL_PIECE = 64;
     private static final long NONE = Long.MAX_VALUE;
+    /** Pieces (up to this many bytes) that are not whole tokens get their ids cached. */
+    private static final int CACHE_MAX_PIECE = 32;
+    private static final int CACHE_ENTRIES = 1 << 15;
 
     private final LongLongMap pairs;
     private final BytesIntMap whole;
@@ -23,6 +26,11 @@ final class BpeEncoder {
     private int[] next = new int[0];
     private int[] prev = new int[0];
     private final LongMinHeap heap = new LongMinHeap(64);
+
+    // piece cache: bytes -> (offset << 8 | count) into cachePool; cleared when full
+    private final BytesIntMap cache = new BytesIntMap(CACHE_ENTRIES);
+    private int[] cachePool = new int[CACHE_ENTRIES * 4];
+    private int cachePoolSize;
 
     BpeEncoder(LongLongMap pairs, BytesIntMap whole, int[] byteIds) {
         this.pairs = pairs;
@@ -58,12 +66,31 @@ final class BpeEncoder {
                 return;
             }
         }
-        if (n <= SMALL_PIECE) {
-            int m = mergeSmall(b, n, Integer.MAX_VALUE);
+        if (n <= CACHE_MAX_PIECE) {
+            int c = cache.get(b, 0, n);
+            if (c >= 0) {
+                out.addAll(cachePool, c >>> 8, (c >>> 8) + (c & 0xFF));
+                return;
+            }
+            int m = mergeSmall(b, n, Long.MAX_VALUE);
+            out.addAll(ids, 0, m);
+            remember(b, n, m);
+        } else if (n <= SMALL_PIECE) {
+            int m = mergeSmall(b, n, Long.MAX_VALUE);
             out.addAll(ids, 0, m);
         } else {
             mergeLarge(b, n, out);
         }
+    }
+
+    private void remember(byte[] b, int n, int m) {
+        if (cache.size() >= CACHE_ENTRIES || cachePoolSize + m > cachePool.length) {
+            cache.clear();
+            cachePoolSize = 0;
+        }
+        System.arraycopy(ids, 0, cachePool, cachePoolSize, m);
+        cache.put(java.util.Arrays.copyOf(b, n), cachePoolSize << 8 | m);
+        cachePoolSize += m;
     }
 
     private long lookup(int left, int right, long maxRank) {

@@ -261,8 +261,9 @@ public final class ByteLevelBpe implements Tokenizer {
     }
 
     /** A stateful decoder that only emits complete characters (for printing while generating). */
+    @Override
     public StreamingDecoder streamingDecoder() {
-        return new StreamingDecoder(this);
+        return new StreamingDecoder(this::tokenBytes);
     }
 
     /** Writes vocab.json, merges.txt, tokenizer.json, tokenizer_config.json and special_tokens_map.json. */
@@ -280,6 +281,11 @@ public final class ByteLevelBpe implements Tokenizer {
 
     public int[] specialTokenIds() {
         return specialIds.clone();
+    }
+
+    /** Whether the id has bytes (false for ids missing from a loaded vocabulary). */
+    public boolean hasToken(int id) {
+        return id >= 0 && id < tokens.length && tokens[id] != null;
     }
 
     /** Whether the id is one of the special tokens. */

@@ -88,6 +88,12 @@ public final class BytesIntMap {
         return size;
     }
 
+    /** Removes all entries, keeping the capacity. */
+    public void clear() {
+        Arrays.fill(keys, null);
+        size = 0;
+    }
+
     /** Visits every entry (order unspecified). */
     public void forEach(java.util.function.ObjIntConsumer<byte[]> action) {
         for (int i = 0; i < keys.length; i++) {

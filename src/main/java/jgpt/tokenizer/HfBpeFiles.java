@@ -102,7 +102,11 @@ public final class HfBpeFiles {
             }
             merges[k] = new int[] {left, right};
         }
-        return ByteLevelBpe.fromMerges(tokens, merges, specials, specialIds);
+        try {
+            return ByteLevelBpe.fromMerges(tokens, merges, specials, specialIds);
+        } catch (UserException e) {
+            throw new UserException(vocabWhere + " / " + mergesWhere + ": " + e.getMessage(), e);
+        }
     }
 
     /** Loads GPT2Tokenizer files; {@code <|endoftext|>} (if in the vocab) becomes the special token. */
@@ -206,7 +210,7 @@ public final class HfBpeFiles {
         ObjectNode vocab = f.objectNode();
         for (int id = 0; id < bpe.vocabSize(); id++) {
             byte[] t = bpe.tokenBytes(id);
-            if (bpe.isSpecialToken(id)) {
+            if (bpe.isSpecialToken(id) || !bpe.hasToken(id)) {
                 continue;
             }
             vocab.put(ByteUnicode.encode(t), id);

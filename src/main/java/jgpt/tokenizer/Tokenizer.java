@@ -25,6 +25,14 @@ public interface Tokenizer {
         return decode(new int[] {id});
     }
 
+    /**
+     * A stateful decoder for printing ids one at a time; it only emits complete characters, so a
+     * character whose UTF-8 bytes are split across tokens prints correctly.
+     */
+    default StreamingDecoder streamingDecoder() {
+        return new StreamingDecoder(id -> decode(id).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** The end-of-text id, or -1 when this tokenizer has none. */
     int endOfTextId();
 
