@@ -58,7 +58,7 @@ final class GenerateCommand implements Callable<Integer> {
             GenerationConfig cfg = new GenerationConfig(maxTokens, temperature, topK, topP, seed + s);
             if (samples > 1) out.println("--- sample " + (s + 1) + " ---");
             if (!showDistribution) out.print(prompt);
-            TextStream stream = new TextStream(tokenizer);
+            var stream = tokenizer.streamingDecoder();
             TokenListener listener = showDistribution
                     ? new DistributionPrinter(tokenizer, out, alternatives)
                     : (id, p, dist) -> { out.print(stream.push(id)); out.flush(); };

@@ -162,7 +162,7 @@ final class TrainCommand implements Callable<Integer> {
     private void printSamples(Gpt model, Tokenizer tokenizer, int tokens) {
         console.println("\n--- sample (temperature 0.8, top-k 200) ---");
         int[] prompt = GenerateCommand.promptIds(tokenizer, "");
-        TextStream stream = new TextStream(tokenizer);
+        var stream = tokenizer.streamingDecoder();
         new Generator(model).generate(prompt, new GenerationConfig(tokens, 0.8f, 200, 1f, seed), tokenizer.endOfTextId(),
                 (id, p, d) -> { console.print(stream.push(id)); console.flush(); });
         console.println(stream.flush());
