@@ -19,6 +19,7 @@ import jgpt.tokenizer.CharTokenizer;
 import jgpt.tokenizer.Tokenizer;
 import jgpt.tokenizer.Tokenizers;
 import jgpt.train.Checkpoint;
+import jgpt.train.TokenShard;
 import jgpt.train.TokenSource;
 import jgpt.train.TrainConfig;
 import jgpt.train.Trainer;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Option;
         description = "Train a GPT on a text file (default: the bundled Tiny Shakespeare, nanoGPT's CPU recipe).")
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", defaultValue = Corpus.BUILTIN, paramLabel = "FILE",
-            description = "UTF-8 training text; first 90%% of tokens train, last 10%% validate (default: bundled Tiny Shakespeare).")
+            description = "UTF-8 training text (first 90%% of tokens train, last 10%% validate), or a folder from 'gpt prepare' with train.bin/val.bin (default: bundled Tiny Shakespeare).")
     String data;
 
     @Option(names = "--tokenizer", defaultValue = "char", paramLabel = "char|gpt2|DIR",
@@ -114,28 +115,27 @@ final class TrainCommand implements Callable<Integer> {
             if (iters != cfg.maxIters()) cfg = withIters(cfg, iters);
             tokenizer = Tokenizers.load(outDir);
             String source = ckpt.state().run().getOrDefault("data", data);
-            int[][] split = split(tokenizer.encode(Corpus.read(source)));
+            TokenSource[] split = tokens(source, tokenizer, ckpt.model().config().vocabSize());
             console.printf(Locale.ROOT, "resuming %s at step %d of %d%n", outDir, ckpt.state().step(), cfg.maxIters());
-            trainer = Trainer.resume(ckpt, cfg, TokenSource.of(split[0]), TokenSource.of(split[1]), outDir, progress());
+            trainer = Trainer.resume(ckpt, cfg, split[0], split[1], outDir, progress());
             trainer.withRunInfo(ckpt.state().run(), tokenizer.endOfTextId(), tokenizer::save);
         } else {
             if (Checkpoint.exists(outDir) && !force) {
                 throw new UserException(outDir + " already holds a checkpoint; pass --resume to continue it, --force to overwrite, or another --out");
             }
-            String text = Corpus.read(data);
             Gpt model;
             if (init != null) {
                 model = ModelFolder.loadModel(init);
                 tokenizer = Tokenizers.load(init);
                 model = new Gpt(applyOverrides(model.config(), true)).copyWeightsFrom(model);
             } else {
-                tokenizer = makeTokenizer(text);
+                tokenizer = isShardFolder(data) ? Tokenizers.load(Path.of(data)) : makeTokenizer(data);
                 model = Gpt.create(applyOverrides(GptConfig.preset(preset, tokenizer.vocabSize()), false), seed);
             }
-            int[][] split = split(tokenizer.encode(text));
+            TokenSource[] split = tokens(data, tokenizer, model.config().vocabSize());
             TrainConfig cfg = trainConfig();
             describe(model, tokenizer, split, cfg, outDir);
-            trainer = new Trainer(model, cfg, TokenSource.of(split[0]), TokenSource.of(split[1]), outDir, progress());
+            trainer = new Trainer(model, cfg, split[0], split[1], outDir, progress());
             trainer.withRunInfo(Map.of("data", data, "tokenizer", tokenizerSpec), tokenizer.endOfTextId(), tokenizer::save);
         }
         Trainer running = trainer;
@@ -169,8 +169,31 @@ final class TrainCommand implements Callable<Integer> {
         console.println("---");
     }
 
-    private Tokenizer makeTokenizer(String text) {
-        if (tokenizerSpec.equals("char")) return CharTokenizer.fromText(text);
+    private static boolean isShardFolder(String source) {
+        return !source.equals(Corpus.BUILTIN) && Files.isRegularFile(Path.of(source, "train.bin"));
+    }
+
+    /**
+     * Train and validation tokens: memory-mapped shards from a folder made by 'gpt prepare', or a text file
+     * encoded here and split 90/10.
+     */
+    private static TokenSource[] tokens(String source, Tokenizer tokenizer, int vocab) throws IOException {
+        if (isShardFolder(source)) {
+            TokenShard train = TokenShard.open(Path.of(source, "train.bin")), val = TokenShard.open(Path.of(source, "val.bin"));
+            for (TokenShard s : new TokenShard[] {train, val}) {
+                if (s.length() <= 50_000_000L && s.maxId() >= vocab) {
+                    throw new UserException(source + ": token id " + s.maxId() + " does not fit the model's vocabulary of " + vocab
+                            + "; the shards were made with a different tokenizer");
+                }
+            }
+            return new TokenSource[] {train, val};
+        }
+        int[][] split = split(tokenizer.encode(Corpus.read(source)));
+        return new TokenSource[] {TokenSource.of(split[0]), TokenSource.of(split[1])};
+    }
+
+    private Tokenizer makeTokenizer(String source) throws IOException {
+        if (tokenizerSpec.equals("char")) return CharTokenizer.fromText(Corpus.read(source));
         Path dir = Path.of(tokenizerSpec);
         if (Files.isDirectory(dir)) return Tokenizers.load(dir);
         return Tokenizers.byName(tokenizerSpec);
@@ -212,13 +235,14 @@ final class TrainCommand implements Callable<Integer> {
 
     private ProgressPrinter progress() { return new ProgressPrinter(console, logInterval); }
 
-    private void describe(Gpt model, Tokenizer tokenizer, int[][] split, TrainConfig cfg, Path outDir) {
+    private void describe(Gpt model, Tokenizer tokenizer, TokenSource[] split, TrainConfig cfg, Path outDir) {
         GptConfig c = model.config();
         console.printf(Locale.ROOT, "model: %d layers, %d heads, %d wide, context %d, vocab %d, %s, %s positions, bias %s: %.2fM parameters%n",
                 c.nLayer(), c.nHead(), c.nEmbd(), c.blockSize(), c.vocabSize(), c.activation().hfName(), c.positional().key(),
                 c.bias(), c.parameterCount() / 1e6);
         console.printf(Locale.ROOT, "data: %s, %,d train / %,d val tokens (%s tokenizer, %d ids)%n",
-                data, split[0].length, split[1].length, tokenizerSpec, tokenizer.vocabSize());
+                data, split[0].length(), split[1].length(), init != null ? init : isShardFolder(data) ? data : tokenizerSpec,
+                tokenizer.vocabSize());
         console.printf(Locale.ROOT, "training: %d steps x %d sequences x %d tokens, lr %.1e -> %.1e, warmup %d; checkpoints in %s%n",
                 cfg.maxIters(), cfg.batchSize() * cfg.gradAccum(), c.blockSize(), cfg.learningRate(), cfg.minLr(),
                 cfg.warmupIters(), outDir);
