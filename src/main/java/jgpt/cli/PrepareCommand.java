@@ -70,6 +70,7 @@ final class PrepareCommand implements Callable<Integer> {
         try (TokenShardWriter train = new TokenShardWriter(out.resolve("train.bin"), fmt);
              TokenShardWriter val = new TokenShardWriter(out.resolve("val.bin"), fmt)) {
             char[] buf = new char[CHUNK_CHARS];
+            boolean inTrain = true;
             for (Path p : inputs) {
                 try (BufferedReader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
                     int carry = 0;
@@ -77,10 +78,11 @@ final class PrepareCommand implements Callable<Integer> {
                         int n = fill(r, buf, carry);
                         boolean last = n < buf.length;
                         int cut = last ? n : safeCut(buf, n);
-                        String piece = new String(buf, 0, cut);
-                        int[] ids = tokenizer.encode(piece);
-                        (done < trainBytes ? train : val).write(ids, 0, ids.length);
-                        done += piece.getBytes(StandardCharsets.UTF_8).length;
+                        // the chunk that crosses the train/val boundary is cut there; everything after goes to val
+                        int split = inTrain ? splitPoint(buf, cut, trainBytes - done) : 0;
+                        done += encode(tokenizer, buf, 0, split, train);
+                        if (split < cut) inTrain = false;
+                        done += encode(tokenizer, buf, split, cut, val);
                         System.arraycopy(buf, cut, buf, 0, n - cut);
                         carry = n - cut;
                         long now = System.nanoTime();
@@ -91,7 +93,7 @@ final class PrepareCommand implements Callable<Integer> {
                         if (last && carry == 0) break;
                     }
                 }
-                if (eot) (done < trainBytes ? train : val).write(new int[] {tokenizer.endOfTextId()}, 0, 1);
+                if (eot) (inTrain ? train : val).write(new int[] {tokenizer.endOfTextId()}, 0, 1);
             }
             tokenizer.save(out);
             AtomicFiles.writeString(out.resolve("meta.json"), String.format(Locale.ROOT,
@@ -104,6 +106,26 @@ final class PrepareCommand implements Callable<Integer> {
                     out, train.count(), val.count(), totalBytes / 1e6, secs, totalBytes / 1e6 / secs);
         }
         return 0;
+    }
+
+    /** Encodes buf[from, to) into the writer; returns the UTF-8 byte count of that text. */
+    private static long encode(Tokenizer tokenizer, char[] buf, int from, int to, TokenShardWriter w) throws IOException {
+        if (from >= to) return 0;
+        String piece = new String(buf, from, to - from);
+        int[] ids = tokenizer.encode(piece);
+        w.write(ids, 0, ids.length);
+        return piece.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** Where to end the train part inside buf[0, n): n if all of it fits in budget bytes, else a safe cut near the budget. */
+    static int splitPoint(char[] buf, int n, long budget) {
+        long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            char ch = buf[i];
+            bytes += ch < 0x80 ? 1 : ch < 0x800 ? 2 : Character.isSurrogate(ch) ? 2 : 3;
+            if (bytes >= budget) return Math.min(n, safeCut(buf, i + 1));
+        }
+        return n;
     }
 
     private Tokenizer tokenizer() throws IOException {
