@@ -1,13 +1,50 @@
 package jgpt.kernels;
 
-/** Pointwise activations: GELU with the tanh approximation (GPT-2's "gelu_new") and ReLU. */
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Pointwise activations: GELU with the tanh approximation (GPT-2's "gelu_new") and ReLU. The GELU kernels use
+ * the Vector API (tanh is an SVML intrinsic on x86); the {@code *Scalar} twins are the specification.
+ */
 public final class ActivationKernel {
     private ActivationKernel() {}
+
+    private static final VectorSpecies<Float> S = Vec.S;
+    private static final int L = Vec.L;
+
+    public static void geluForward(float[] x, int xOff, float[] out, int outOff, int n) {
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            FloatVector u = v.mul(v).mul(v).mul(K).add(v).mul(SQRT_2_OVER_PI);
+            FloatVector t = u.lanewise(VectorOperators.TANH);
+            v.mul(0.5f).mul(t.add(1f)).intoArray(out, outOff + i);
+        }
+        if (i < n) geluForwardScalar(x, xOff + i, out, outOff + i, n - i);
+    }
+
+    /** dx += dout * gelu'(x). */
+    public static void geluBackward(float[] x, int xOff, float[] dout, int dOff, float[] dx, int dxOff, int n) {
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            FloatVector v2 = v.mul(v);
+            FloatVector t = v2.mul(v).mul(K).add(v).mul(SQRT_2_OVER_PI).lanewise(VectorOperators.TANH);
+            FloatVector dudx = v2.mul(3f * K).add(1f).mul(SQRT_2_OVER_PI);
+            FloatVector half = FloatVector.broadcast(S, 0.5f);
+            // 0.5 (1 + t) + 0.5 x (1 - t^2) du/dx
+            FloatVector grad = t.add(1f).mul(half).add(v.mul(half).mul(t.mul(t).neg().add(1f)).mul(dudx));
+            FloatVector.fromArray(S, dout, dOff + i).fma(grad, FloatVector.fromArray(S, dx, dxOff + i)).intoArray(dx, dxOff + i);
+        }
+        if (i < n) geluBackwardScalar(x, xOff + i, dout, dOff + i, dx, dxOff + i, n - i);
+    }
 
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
     private static final float K = 0.044715f;
 
-    public static void geluForward(float[] x, int xOff, float[] out, int outOff, int n) {
+    public static void geluForwardScalar(float[] x, int xOff, float[] out, int outOff, int n) {
         for (int i = 0; i < n; i++) {
             float v = x[xOff + i];
             float t = (float) Math.tanh(SQRT_2_OVER_PI * (v + K * v * v * v));
@@ -16,7 +53,7 @@ public final class ActivationKernel {
     }
 
     /** dx += dout * gelu'(x). */
-    public static void geluBackward(float[] x, int xOff, float[] dout, int dOff, float[] dx, int dxOff, int n) {
+    public static void geluBackwardScalar(float[] x, int xOff, float[] dout, int dOff, float[] dx, int dxOff, int n) {
         for (int i = 0; i < n; i++) {
             float v = x[xOff + i];
             float t = (float) Math.tanh(SQRT_2_OVER_PI * (v + K * v * v * v));

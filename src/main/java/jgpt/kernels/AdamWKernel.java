@@ -1,5 +1,9 @@
 package jgpt.kernels;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * One fused AdamW update (Loshchilov and Hutter; torch.optim.AdamW semantics) over a range of a flat
  * parameter array: decoupled decay, moment updates and the bias-corrected step in a single pass.
@@ -7,7 +11,30 @@ package jgpt.kernels;
 public final class AdamWKernel {
     private AdamWKernel() {}
 
+    private static final VectorSpecies<Float> S = Vec.S;
+    private static final int L = Vec.L;
+
+    /** The update over p[from, to) with Vector API loops; {@link #stepScalar} is its specification. */
     public static void step(float[] p, float[] g, float[] m, float[] v, int from, int to,
+                            float lr, float beta1, float beta2, float eps, float weightDecay, int t) {
+        float decay = 1f - lr * weightDecay;
+        float stepSize = lr / (float) (1.0 - Math.pow(beta1, t));
+        float invSqrtBc2 = (float) (1.0 / Math.sqrt(1.0 - Math.pow(beta2, t)));
+        int i = from, bound = from + S.loopBound(to - from);
+        for (; i < bound; i += L) {
+            FloatVector gi = FloatVector.fromArray(S, g, i);
+            FloatVector mi = FloatVector.fromArray(S, m, i).mul(beta1).add(gi.mul(1f - beta1));
+            FloatVector vi = FloatVector.fromArray(S, v, i).mul(beta2).add(gi.mul(gi).mul(1f - beta2));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            FloatVector denom = vi.lanewise(VectorOperators.SQRT).mul(invSqrtBc2).add(eps);
+            FloatVector.fromArray(S, p, i).mul(decay).sub(mi.mul(stepSize).div(denom)).intoArray(p, i);
+        }
+        if (i < to) stepScalar(p, g, m, v, i, to, lr, beta1, beta2, eps, weightDecay, t);
+    }
+
+    /** The plain-loop specification of {@link #step}. */
+    public static void stepScalar(float[] p, float[] g, float[] m, float[] v, int from, int to,
                             float lr, float beta1, float beta2, float eps, float weightDecay, int t) {
         float decay = 1f - lr * weightDecay;
         float bc1 = (float) (1.0 - Math.pow(beta1, t));

@@ -1,8 +1,54 @@
 package jgpt.kernels;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /** Row-wise softmax and the fused log-softmax + cross-entropy used by the loss. */
 public final class SoftmaxKernel {
     private SoftmaxKernel() {}
+
+    private static final VectorSpecies<Float> S = Vec.S;
+    private static final int L = Vec.L;
+
+    /**
+     * Cross-entropy of each row against its target: loss[r] = logsumexp(x[r]) - x[r][target[r]] (Vector API).
+     * Saves logsumexp per row in {@code lse}. Rows whose target is negative are ignored (loss 0).
+     */
+    public static void crossEntropyForward(float[] logits, int off, int[] targets, float[] losses, float[] lse,
+                                           int rows, int n) {
+        int bound = S.loopBound(n);
+        for (int r = 0; r < rows; r++) {
+            int li = off + r * n;
+            float max = Vec.max(logits, li, n);
+            FloatVector acc = FloatVector.zero(S);
+            int i = 0;
+            for (; i < bound; i += L) acc = acc.add(FloatVector.fromArray(S, logits, li + i).sub(max).lanewise(VectorOperators.EXP));
+            double sum = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < n; i++) sum += Math.exp(logits[li + i] - max);
+            float l = max + (float) Math.log(sum);
+            lse[r] = l;
+            losses[r] = targets[r] < 0 ? 0f : l - logits[li + targets[r]];
+        }
+    }
+
+    /** dlogits[r] += scale * (softmax(x[r]) - onehot(target[r])) (Vector API). */
+    public static void crossEntropyBackward(float[] logits, int off, int[] targets, float[] lse, float[] dlogits,
+                                            int dOff, int rows, int n, float scale) {
+        int bound = S.loopBound(n);
+        for (int r = 0; r < rows; r++) {
+            if (targets[r] < 0) continue;
+            int li = off + r * n, di = dOff + r * n;
+            float l = lse[r];
+            int i = 0;
+            for (; i < bound; i += L) {
+                FloatVector p = FloatVector.fromArray(S, logits, li + i).sub(l).lanewise(VectorOperators.EXP);
+                p.mul(scale).add(FloatVector.fromArray(S, dlogits, di + i)).intoArray(dlogits, di + i);
+            }
+            for (; i < n; i++) dlogits[di + i] += scale * (float) Math.exp(logits[li + i] - l);
+            dlogits[di + targets[r]] -= scale;
+        }
+    }
 
     /** out[r] = softmax(x[r]) over rows of length n. */
     public static void forward(float[] x, int xOff, float[] out, int outOff, int rows, int n) {
@@ -31,11 +77,8 @@ public final class SoftmaxKernel {
         }
     }
 
-    /**
-     * Cross-entropy of each row against its target: loss[r] = logsumexp(x[r]) - x[r][target[r]].
-     * Saves logsumexp per row in {@code lse}. Rows whose target is negative are ignored (loss 0).
-     */
-    public static void crossEntropyForward(float[] logits, int off, int[] targets, float[] losses, float[] lse,
+    /** The plain-loop specification of {@link #crossEntropyForward}. */
+    public static void crossEntropyForwardScalar(float[] logits, int off, int[] targets, float[] losses, float[] lse,
                                            int rows, int n) {
         for (int r = 0; r < rows; r++) {
             int li = off + r * n;
@@ -49,8 +92,8 @@ public final class SoftmaxKernel {
         }
     }
 
-    /** dlogits[r] += scale * (softmax(x[r]) - onehot(target[r])). */
-    public static void crossEntropyBackward(float[] logits, int off, int[] targets, float[] lse, float[] dlogits,
+    /** The plain-loop specification of {@link #crossEntropyBackward}. */
+    public static void crossEntropyBackwardScalar(float[] logits, int off, int[] targets, float[] lse, float[] dlogits,
                                             int dOff, int rows, int n, float scale) {
         for (int r = 0; r < rows; r++) {
             if (targets[r] < 0) continue;

@@ -1,0 +1,128 @@
+package jgpt.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import jgpt.tensor.Rng;
+import org.junit.jupiter.api.Test;
+
+/** Every Vector API kernel against its scalar twin, on sizes that are not multiples of the vector length. */
+class VectorTwinTest {
+    static final int[] SIZES = {1, 3, 15, 16, 17, 33, 47, 64, 100, 129};
+    private final Rng rng = new Rng(17);
+
+    float[] random(int n, double scale) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) (rng.nextGaussian() * scale);
+        return v;
+    }
+
+    static void assertClose(float[] expected, float[] actual, float tol, String what) {
+        assertEquals(expected.length, actual.length);
+        for (int i = 0; i < expected.length; i++) {
+            float d = Math.abs(expected[i] - actual[i]);
+            if (!(d <= tol * Math.max(1f, Math.abs(expected[i])))) {
+                throw new AssertionError(what + "[" + i + "]: " + expected[i] + " vs " + actual[i]);
+            }
+        }
+    }
+
+    @Test void primitives() {
+        for (int n : SIZES) {
+            float[] a = random(n + 5, 1), b = random(n + 7, 1);
+            assertEquals(Vec.dotScalar(a, 2, b, 3, n), Vec.dot(a, 2, b, 3, n), 1e-4f * n, "dot " + n);
+            float s = 0, m = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) { s += a[1 + i]; m = Math.max(m, a[1 + i]); }
+            assertEquals(s, Vec.sum(a, 1, n), 1e-4f * n, "sum " + n);
+            assertEquals(m, Vec.max(a, 1, n), 0f, "max " + n);
+            float[] y1 = b.clone(), y2 = b.clone();
+            for (int i = 0; i < n; i++) y1[4 + i] += 0.3f * a[1 + i];
+            Vec.axpy(0.3f, a, 1, y2, 4, n);
+            assertClose(y1, y2, 1e-6f, "axpy " + n);
+            float[] e1 = a.clone(), e2 = a.clone();
+            float sum1 = 0;
+            for (int i = 0; i < n; i++) { e1[i] = (float) Math.exp(e1[i] - 0.5f); sum1 += e1[i]; }
+            float sum2 = Vec.expShiftSum(e2, 0, 0.5f, n);
+            assertClose(e1, e2, 1e-6f, "exp " + n);
+            assertEquals(sum1, sum2, 1e-5f * n, "exp sum " + n);
+        }
+    }
+
+    @Test void layerNorm() {
+        for (int c : SIZES) {
+            int rows = 3;
+            float[] x = random(rows * c + 2, 2), w = random(c, 1), b = random(c, 1), dout = random(rows * c, 1);
+            float[] o1 = new float[rows * c], o2 = new float[rows * c], m1 = new float[rows], r1 = new float[rows], m2 = new float[rows], r2 = new float[rows];
+            LayerNormKernel.forwardScalar(x, 2, o1, 0, w, 0, b, 0, m1, r1, rows, c, 1e-5f);
+            LayerNormKernel.forward(x, 2, o2, 0, w, 0, b, 0, m2, r2, rows, c, 1e-5f);
+            assertClose(o1, o2, 2e-5f, "ln forward " + c);
+            float[] dx1 = new float[rows * c + 2], dx2 = new float[rows * c + 2], dw1 = new float[c], dw2 = new float[c], db1 = new float[c], db2 = new float[c];
+            LayerNormKernel.backwardScalar(dout, 0, x, 2, w, 0, m1, r1, dx1, 2, dw1, 0, db1, 0, rows, c);
+            LayerNormKernel.backward(dout, 0, x, 2, w, 0, m1, r1, dx2, 2, dw2, 0, db2, 0, rows, c);
+            assertClose(dx1, dx2, 1e-4f, "ln dx " + c);
+            assertClose(dw1, dw2, 1e-5f, "ln dw " + c);
+            assertClose(db1, db2, 1e-5f, "ln db " + c);
+        }
+    }
+
+    @Test void gelu() {
+        for (int n : SIZES) {
+            float[] x = random(n + 1, 3), d = random(n, 1);
+            float[] o1 = new float[n], o2 = new float[n], g1 = new float[n + 1], g2 = new float[n + 1];
+            ActivationKernel.geluForwardScalar(x, 1, o1, 0, n);
+            ActivationKernel.geluForward(x, 1, o2, 0, n);
+            assertClose(o1, o2, 1e-6f, "gelu " + n);
+            ActivationKernel.geluBackwardScalar(x, 1, d, 0, g1, 1, n);
+            ActivationKernel.geluBackward(x, 1, d, 0, g2, 1, n);
+            assertClose(g1, g2, 1e-5f, "gelu' " + n);
+        }
+    }
+
+    @Test void crossEntropy() {
+        for (int v : SIZES) {
+            int rows = 4;
+            float[] logits = random(rows * v + 3, 2);
+            int[] targets = {0, v - 1, -1, v / 2};
+            float[] l1 = new float[rows], l2 = new float[rows], s1 = new float[rows], s2 = new float[rows];
+            SoftmaxKernel.crossEntropyForwardScalar(logits, 3, targets, l1, s1, rows, v);
+            SoftmaxKernel.crossEntropyForward(logits, 3, targets, l2, s2, rows, v);
+            assertClose(l1, l2, 1e-5f, "ce " + v);
+            float[] d1 = new float[rows * v], d2 = new float[rows * v];
+            SoftmaxKernel.crossEntropyBackwardScalar(logits, 3, targets, s1, d1, 0, rows, v, 0.25f);
+            SoftmaxKernel.crossEntropyBackward(logits, 3, targets, s1, d2, 0, rows, v, 0.25f);
+            assertClose(d1, d2, 1e-6f, "ce grad " + v);
+        }
+    }
+
+    @Test void adamW() {
+        for (int n : SIZES) {
+            float[] p1 = random(n + 4, 1), g = random(n + 4, 0.1), m1 = random(n + 4, 0.01), v1 = random(n + 4, 0.01);
+            for (int i = 0; i < v1.length; i++) v1[i] = Math.abs(v1[i]);
+            float[] p2 = p1.clone(), m2 = m1.clone(), v2 = v1.clone();
+            AdamWKernel.stepScalar(p1, g, m1, v1, 2, n + 2, 1e-3f, 0.9f, 0.95f, 1e-8f, 0.1f, 7);
+            AdamWKernel.step(p2, g, m2, v2, 2, n + 2, 1e-3f, 0.9f, 0.95f, 1e-8f, 0.1f, 7);
+            assertClose(p1, p2, 1e-6f, "adamw p " + n);
+            assertClose(m1, m2, 1e-7f, "adamw m " + n);
+            assertClose(v1, v2, 1e-7f, "adamw v " + n);
+        }
+    }
+
+    @Test void attention() {
+        for (int hd : new int[] {1, 5, 16, 17, 33}) {
+            int b = 2, nh = 3, t = 7, c = hd * nh;
+            float[] qkv = random(b * t * 3 * c + 1, 1), dout = random(b * t * c, 1);
+            float[] o1 = new float[b * t * c], o2 = new float[b * t * c], a1 = new float[b * nh * t * t], a2 = new float[b * nh * t * t];
+            float[] mask = new float[a1.length];
+            for (int i = 0; i < mask.length; i++) mask[i] = rng.nextFloat() < 0.2f ? 0f : 1.25f;
+            float[] d1 = new float[qkv.length], d2 = new float[qkv.length], scratch = new float[t];
+            for (int bh = 0; bh < b * nh; bh++) {
+                AttentionKernel.forwardScalar(qkv, 1, o1, 0, a1, mask, bh / nh, bh % nh, t, c, nh);
+                AttentionKernel.forward(qkv, 1, o2, 0, a2, mask, bh / nh, bh % nh, t, c, nh);
+                AttentionKernel.backwardScalar(qkv, 1, d1, 1, dout, 0, a1, mask, scratch, bh / nh, bh % nh, t, c, nh);
+                AttentionKernel.backward(qkv, 1, d2, 1, dout, 0, a1, mask, scratch, bh / nh, bh % nh, t, c, nh);
+            }
+            assertClose(o1, o2, 1e-5f, "attention out hd=" + hd);
+            assertClose(a1, a2, 1e-5f, "attention probabilities hd=" + hd);
+            assertClose(d1, d2, 1e-5f, "attention dqkv hd=" + hd);
+        }
+    }
+}
