@@ -50,6 +50,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite a checkpoint already in --out.")
     boolean force;
 
+    @Option(names = "--freeze-embeddings", description = "Fine-tuning: keep wte/wpe fixed (wte is also the tied output layer).")
+    boolean freezeEmbeddings;
+
+    @Option(names = "--seq-len", defaultValue = "0", description = "Tokens per training sequence (0 = the model's context; use less to fine-tune GPT-2 on a CPU).")
+    int seqLen;
+
     @Option(names = "--preset", defaultValue = "baby", description = "Model size: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
             completionCandidates = Presets.class)
     String preset;
@@ -112,7 +118,7 @@ final class TrainCommand implements Callable<Integer> {
         if (resume) {
             Checkpoint.Loaded ckpt = Checkpoint.load(outDir);
             TrainConfig cfg = ckpt.state().train();
-            if (iters != cfg.maxIters()) cfg = withIters(cfg, iters);
+            if (iters != cfg.maxIters()) cfg = cfg.withMaxIters(iters);
             tokenizer = Tokenizers.load(outDir);
             String source = ckpt.state().run().getOrDefault("data", data);
             TokenSource[] split = tokens(source, tokenizer, ckpt.model().config().vocabSize());
@@ -203,8 +209,8 @@ final class TrainCommand implements Callable<Integer> {
         if (pretrained && (nLayer != null || nHead != null || nEmbd != null || activation != null || positions != null || bias != null)) {
             throw new UserException("--init keeps the pretrained model's shape; drop --n-layer/--n-head/--n-embd/--activation/--positions/--bias");
         }
-        if (pretrained && blockSize != null && blockSize > base.blockSize()) {
-            throw new UserException("--block-size " + blockSize + " exceeds the pretrained model's context " + base.blockSize());
+        if (pretrained && blockSize != null) {
+            throw new UserException("--init keeps the pretrained model's context (" + base.blockSize() + "); use --seq-len to train on shorter sequences");
         }
         Activation act = activation == null ? base.activation() : Activation.parse(activation);
         PositionalEncoding pos = positions == null ? base.positional() : PositionalEncoding.parse(positions);
@@ -218,13 +224,7 @@ final class TrainCommand implements Callable<Integer> {
         int decay = lrDecayIters != null ? lrDecayIters : iters;
         return new TrainConfig(batchSize, gradAccum, iters, lr, minLr, warmup, Math.max(decay, warmup), beta1, beta2,
                 weightDecay, gradClip, evalInterval, evalIters,
-                checkpointInterval != null ? checkpointInterval : evalInterval, seed);
-    }
-
-    private static TrainConfig withIters(TrainConfig c, int iters) {
-        return new TrainConfig(c.batchSize(), c.gradAccum(), iters, c.learningRate(), c.minLr(), c.warmupIters(),
-                c.lrDecayIters(), c.beta1(), c.beta2(), c.weightDecay(), c.gradClip(), c.evalInterval(), c.evalIters(),
-                c.checkpointInterval(), c.seed());
+                checkpointInterval != null ? checkpointInterval : evalInterval, seed, seqLen, freezeEmbeddings);
     }
 
     /** First 90% of the tokens for training, the rest for validation (nanoGPT's prepare.py). */
@@ -244,7 +244,7 @@ final class TrainCommand implements Callable<Integer> {
                 data, split[0].length(), split[1].length(), init != null ? init : isShardFolder(data) ? data : tokenizerSpec,
                 tokenizer.vocabSize());
         console.printf(Locale.ROOT, "training: %d steps x %d sequences x %d tokens, lr %.1e -> %.1e, warmup %d; checkpoints in %s%n",
-                cfg.maxIters(), cfg.batchSize() * cfg.gradAccum(), c.blockSize(), cfg.learningRate(), cfg.minLr(),
+                cfg.maxIters(), cfg.batchSize() * cfg.gradAccum(), cfg.seqLen() > 0 ? cfg.seqLen() : c.blockSize(), cfg.learningRate(), cfg.minLr(),
                 cfg.warmupIters(), outDir);
     }
 }

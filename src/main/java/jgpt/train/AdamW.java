@@ -17,6 +17,7 @@ public final class AdamW {
     private final float beta1, beta2, eps, weightDecay;
     private final float[] m, v;
     private int step;
+    private final java.util.Set<String> frozen = new java.util.HashSet<>();
 
     public AdamW(Parameters params, float beta1, float beta2, float eps, float weightDecay) {
         this.params = params;
@@ -33,10 +34,15 @@ public final class AdamW {
         step++;
         float[] p = params.data(), g = params.grad();
         for (Parameters.Entry e : params.entries()) {
-            if (!e.trainable()) continue;
+            if (!e.trainable() || frozen.contains(e.name())) continue;
             int from = e.offset(), to = from + e.tensor().size();
             AdamWKernel.step(p, g, m, v, from, to, lr, beta1, beta2, eps, e.decay() ? weightDecay : 0f, step);
         }
+    }
+
+    /** Leaves these parameters unchanged by {@link #step} (no update, no decay). */
+    public void freeze(String... names) {
+        for (String n : names) frozen.add(n);
     }
 
     /** Number of updates applied so far. */

@@ -18,11 +18,15 @@ import jgpt.UserException;
  * @param evalIters      batches per loss estimate
  * @param checkpointInterval save a resumable checkpoint every this many steps (0 = only at the end)
  * @param seed           seed for initialisation, batches and dropout
+ * @param seqLen         tokens per training sequence (0 = the model's block size; fine-tuning may use less)
+ * @param freezeEmbeddings leave wte and wpe unchanged (fine-tuning); wte is also the tied unembedding
  */
 public record TrainConfig(int batchSize, int gradAccum, int maxIters, float learningRate, float minLr,
                           int warmupIters, int lrDecayIters, float beta1, float beta2, float weightDecay,
-                          float gradClip, int evalInterval, int evalIters, int checkpointInterval, long seed) {
+                          float gradClip, int evalInterval, int evalIters, int checkpointInterval, long seed,
+                          int seqLen, boolean freezeEmbeddings) {
     public TrainConfig {
+        require(seqLen >= 0, "--seq-len must be >= 0 (0 = the model's context)");
         require(batchSize >= 1, "--batch-size must be >= 1");
         require(gradAccum >= 1, "--grad-accum must be >= 1");
         require(maxIters >= 0, "--iters must be >= 0");
@@ -44,7 +48,13 @@ public record TrainConfig(int batchSize, int gradAccum, int maxIters, float lear
 
     /** nanoGPT's CPU Shakespeare-char recipe for the {@code baby} model. */
     public static TrainConfig nanoGptCpuRecipe() {
-        return new TrainConfig(12, 1, 2000, 1e-3f, 1e-4f, 100, 2000, 0.9f, 0.99f, 0.1f, 1.0f, 250, 20, 0, 1337);
+        return new TrainConfig(12, 1, 2000, 1e-3f, 1e-4f, 100, 2000, 0.9f, 0.99f, 0.1f, 1.0f, 250, 20, 0, 1337, 0, false);
+    }
+
+    /** A copy with a different number of steps (for extending a resumed run). */
+    public TrainConfig withMaxIters(int iters) {
+        return new TrainConfig(batchSize, gradAccum, iters, learningRate, minLr, warmupIters, lrDecayIters, beta1, beta2,
+                weightDecay, gradClip, evalInterval, evalIters, checkpointInterval, seed, seqLen, freezeEmbeddings);
     }
 
     public LrSchedule schedule() { return new LrSchedule(learningRate, minLr, warmupIters, lrDecayIters); }

@@ -32,6 +32,7 @@ public final class Trainer {
     private IOConsumer<Path> extraFiles;
     private int endOfText = -1;
     private int step;
+    private final int seqLen;
     private volatile boolean stopRequested;
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
@@ -39,7 +40,12 @@ public final class Trainer {
         this.model = model;
         this.cfg = cfg;
         this.optimizer = new AdamW(model.parameters(), cfg.beta1(), cfg.beta2(), 1e-8f, cfg.weightDecay());
-        int t = model.config().blockSize();
+        if (cfg.freezeEmbeddings()) optimizer.freeze("wte.weight", "wpe.weight");
+        if (cfg.seqLen() > model.config().blockSize()) {
+            throw new jgpt.UserException("--seq-len " + cfg.seqLen() + " exceeds the model's context " + model.config().blockSize());
+        }
+        int t = cfg.seqLen() > 0 ? cfg.seqLen() : model.config().blockSize();
+        this.seqLen = t;
         this.trainBatches = new BatchSampler(train, cfg.batchSize(), t, "train");
         this.trainEvalBatches = new BatchSampler(train, cfg.batchSize(), t, "train");
         this.valBatches = new BatchSampler(val, cfg.batchSize(), t, "validation");
@@ -86,7 +92,7 @@ public final class Trainer {
 
     private void loop(int lastStep) throws IOException {
         LrSchedule schedule = cfg.schedule();
-        int tokensPerStep = cfg.batchSize() * cfg.gradAccum() * model.config().blockSize();
+        int tokensPerStep = cfg.batchSize() * cfg.gradAccum() * seqLen;
         while (step < lastStep) {
             if (stopRequested) {
                 if (outDir != null) saveCheckpoint();
@@ -127,7 +133,7 @@ public final class Trainer {
     float trainStep(float lr) {
         model.parameters().zeroGrad();
         float total = 0f;
-        int b = cfg.batchSize(), t = model.config().blockSize();
+        int b = cfg.batchSize(), t = seqLen;
         for (int micro = 0; micro < cfg.gradAccum(); micro++) {
             trainBatches.next(rng);
             Tensor loss = model.loss(tape, trainBatches.inputs, trainBatches.targets, b, t, rng);
