@@ -1,0 +1,69 @@
+package jgpt.kernels;
+
+import java.util.Arrays;
+
+/**
+ * Packs blocks of op(A) and op(B) into the contiguous, zero-padded strip layout the micro-kernel
+ * streams: A as MR-high row strips (for each k: MR consecutive values of one column of op(A)),
+ * B as NR-wide column strips (for each k: NR consecutive values of one row of op(B)).
+ * Padding with zeros lets the micro-kernel always compute full MR x NR tiles.
+ */
+final class GemmPacking {
+    private GemmPacking() {}
+
+    /** Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into dst, strip s at dst[s*kc*mr]. */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
+                      float[] dst, int mr) {
+        for (int s = 0, is = 0; is < mc; s++, is += mr) {
+            int h = Math.min(mr, mc - is);
+            int base = s * kc * mr;
+            if (transA) {
+                // op(A)[i, p] = a[p*lda + i]: each k gives h contiguous values.
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (p0 + p) * lda + i0 + is;
+                    int d = base + p * mr;
+                    System.arraycopy(a, src, dst, d, h);
+                    if (h < mr) Arrays.fill(dst, d + h, d + mr, 0f);
+                }
+            } else {
+                // op(A)[i, p] = a[i*lda + p]: interleave h rows.
+                for (int ii = 0; ii < h; ii++) {
+                    int src = aOff + (i0 + is + ii) * lda + p0;
+                    int d = base + ii;
+                    for (int p = 0; p < kc; p++) dst[d + p * mr] = a[src + p];
+                }
+                for (int ii = h; ii < mr; ii++) {
+                    for (int p = 0; p < kc; p++) dst[base + ii + p * mr] = 0f;
+                }
+            }
+        }
+    }
+
+    /** Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into dst, strip s at dst[s*kc*nr]. */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc,
+                      float[] dst, int nr) {
+        for (int s = 0, js = 0; js < nc; s++, js += nr) {
+            int w = Math.min(nr, nc - js);
+            int base = s * kc * nr;
+            if (!transB) {
+                // op(B)[p, j] = b[p*ldb + j]: row segments copy straight.
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (p0 + p) * ldb + j0 + js;
+                    int d = base + p * nr;
+                    System.arraycopy(b, src, dst, d, w);
+                    if (w < nr) Arrays.fill(dst, d + w, d + nr, 0f);
+                }
+            } else {
+                // op(B)[p, j] = b[j*ldb + p]: transpose; read each source row contiguously.
+                for (int jj = 0; jj < w; jj++) {
+                    int src = bOff + (j0 + js + jj) * ldb + p0;
+                    int d = base + jj;
+                    for (int p = 0; p < kc; p++) dst[d + p * nr] = b[src + p];
+                }
+                for (int jj = w; jj < nr; jj++) {
+                    for (int p = 0; p < kc; p++) dst[base + jj + p * nr] = 0f;
+                }
+            }
+        }
+    }
+}
