@@ -1,0 +1,104 @@
+package jgpt.bench;
+
+import java.util.Arrays;
+import jgpt.autograd.Tape;
+import jgpt.kernels.Gemm;
+import jgpt.model.Decoder;
+import jgpt.model.Gpt;
+import jgpt.model.GptConfig;
+import jgpt.tensor.Rng;
+import jgpt.tensor.Tensor;
+import jgpt.train.AdamW;
+import jgpt.train.GradClip;
+
+/**
+ * The workloads of {@code gpt bench}, timed after warm-up with medians over repeats. Each returns a small record;
+ * the CLI turns them into JSON.
+ */
+public final class Benchmarks {
+    private Benchmarks() {}
+
+    public record TrainResult(String preset, int batch, int seq, long parameters, double msPerStep, double tokensPerSecond,
+                              double gflopPerStep) {}
+
+    public record DecodeResult(String preset, int tokens, double tokensPerSecond, double weightGigabytesPerSecond) {}
+
+    public record GemmResult(String shape, boolean transA, boolean transB, double gflops) {}
+
+    /** Median time of one full training step (forward, backward, clip, AdamW) on random tokens and weights. */
+    public static TrainResult train(String preset, int vocab, int batch, int seq, int warmup, int steps) {
+        GptConfig cfg = GptConfig.preset(preset, vocab).withDropout(0f);
+        Gpt model = Gpt.create(cfg, 1);
+        AdamW opt = new AdamW(model.parameters(), 0.9f, 0.95f, 1e-8f, 0.1f);
+        Rng rng = new Rng(2);
+        int[] x = new int[batch * seq], y = new int[batch * seq];
+        Tape tape = new Tape();
+        double[] times = new double[steps];
+        for (int s = -warmup; s < steps; s++) {
+            for (int i = 0; i < x.length; i++) { x[i] = rng.nextInt(vocab); y[i] = rng.nextInt(vocab); }
+            long t0 = System.nanoTime();
+            model.parameters().zeroGrad();
+            Tensor loss = model.loss(tape, x, y, batch, seq, null);
+            tape.backward(loss);
+            tape.reset();
+            GradClip.clip(model.parameters().grad(), 1f);
+            opt.step(1e-4f);
+            if (s >= 0) times[s] = (System.nanoTime() - t0) / 1e6;
+        }
+        double ms = median(times);
+        long n = cfg.parameterCount();
+        // 6 N per token for the matmuls (Kaplan et al. 2020) plus 6 * 2 * L * T * C per token for attention scores
+        double flop = 6.0 * n * batch * seq + 12.0 * cfg.nLayer() * (double) seq * cfg.nEmbd() * batch * seq / 2;
+        return new TrainResult(preset, batch, seq, n, ms, batch * seq / (ms / 1e3), flop / 1e9);
+    }
+
+    /** Batch-1 KV-cached greedy decoding of {@code tokens} tokens (after a short warm-up run). */
+    public static DecodeResult decode(String preset, int vocab, int tokens) {
+        GptConfig cfg = GptConfig.preset(preset, vocab);
+        Gpt model = Gpt.create(cfg, 1);
+        Decoder d = new Decoder(model);
+        run(d, 16);
+        d.reset();
+        long t0 = System.nanoTime();
+        run(d, tokens);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        double bytesPerToken = 4.0 * cfg.parameterCount();
+        return new DecodeResult(preset, tokens, tokens / secs, bytesPerToken * tokens / secs / 1e9);
+    }
+
+    private static void run(Decoder d, int tokens) {
+        int next = 0;
+        for (int i = 0; i < tokens; i++) {
+            float[] logits = d.next(next);
+            int best = 0;
+            for (int v = 1; v < logits.length; v++) if (logits[v] > logits[best]) best = v;
+            next = best;
+        }
+    }
+
+    /** GFLOP/s of C[m,n] = op(A) op(B) with inner dimension k. */
+    public static GemmResult gemm(int m, int k, int n, boolean transA, boolean transB, int repeats) {
+        Rng rng = new Rng(3);
+        float[] a = new float[m * k], b = new float[k * n], c = new float[m * n];
+        for (int i = 0; i < a.length; i++) a[i] = rng.nextFloat() - 0.5f;
+        for (int i = 0; i < b.length; i++) b[i] = rng.nextFloat() - 0.5f;
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        double flop = 2.0 * m * n * k;
+        // at least ~0.2 s of warm-up so C2 compiles the kernels
+        long warmEnd = System.nanoTime() + 200_000_000L;
+        do Gemm.sgemm(transA, transB, m, n, k, a, 0, lda, b, 0, ldb, c, 0, n, false); while (System.nanoTime() < warmEnd);
+        double[] times = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            Gemm.sgemm(transA, transB, m, n, k, a, 0, lda, b, 0, ldb, c, 0, n, false);
+            times[r] = (System.nanoTime() - t0) / 1e9;
+        }
+        return new GemmResult(m + "x" + k + "x" + n, transA, transB, flop / median(times) / 1e9);
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}

@@ -1,0 +1,120 @@
+package jgpt.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import jgpt.UserException;
+import jgpt.bench.Benchmarks;
+import jgpt.bench.PyTorchRunner;
+import jgpt.kernels.Parallel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gpt bench}: reproducible benchmarks printed as JSON; with --compare-pytorch the same workloads run in
+ * PyTorch in the same invocation and each entry gets the ratio ours / PyTorch.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark GEMM, training and decoding; print JSON (optionally side by side with PyTorch).")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--workloads", split = ",", defaultValue = "gemm,train-baby,train-gpt2,decode",
+            description = "Any of gemm, train-baby, train-gpt2, decode (default: ${DEFAULT-VALUE}).")
+    List<String> workloads;
+
+    @Option(names = "--compare-pytorch", description = "Also run each workload in PyTorch (/usr/bin/python3 with torch) and print ratios.")
+    boolean comparePytorch;
+
+    @Option(names = "--steps", defaultValue = "20", description = "Timed training steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--decode-tokens", defaultValue = "128", description = "Tokens decoded (default: ${DEFAULT-VALUE}).")
+    int decodeTokens;
+
+    @Option(names = "--script", defaultValue = "bench/pytorch_bench.py", description = "PyTorch side script (default: ${DEFAULT-VALUE}).")
+    Path script;
+
+    static final int[][] GEMM_SHAPES = {{256, 768, 2304}, {256, 768, 3072}, {256, 3072, 768}, {768, 768, 768}, {2048, 2048, 2048}};
+
+    @Override
+    public Integer call() throws Exception {
+        for (String w : workloads) {
+            if (!List.of("gemm", "train-baby", "train-gpt2", "decode").contains(w)) throw new UserException("unknown workload '" + w + "'");
+        }
+        if (steps < 1 || decodeTokens < 1) throw new UserException("--steps and --decode-tokens must be >= 1");
+        PyTorchRunner torch = null;
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode out = json.createObjectNode();
+        out.put("threads", Parallel.threads());
+        out.put("vector_bits", jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize());
+        out.put("java", Runtime.version().toString());
+        if (comparePytorch) {
+            String why = PyTorchRunner.unavailableReason();
+            if (why == null && !Files.isRegularFile(script)) why = script + " not found (run from the repository root or pass --script)";
+            if (why != null) out.put("pytorch", "skipped: " + why);
+            else torch = new PyTorchRunner(script);
+        }
+        double peak = 0;
+        if (workloads.contains("gemm")) {
+            ArrayNode gemms = out.putArray("gemm");
+            for (int[] s : GEMM_SHAPES) {
+                for (boolean[] tr : new boolean[][] {{false, false}, {false, true}, {true, false}}) {
+                    if (s[0] == 2048 && (tr[0] || tr[1])) continue;
+                    Benchmarks.GemmResult r = Benchmarks.gemm(s[0], s[1], s[2], tr[0], tr[1], 15);
+                    peak = Math.max(peak, r.gflops());
+                    ObjectNode g = gemms.addObject();
+                    g.put("shape", r.shape()).put("op", (tr[0] ? "T" : "N") + (tr[1] ? "T" : "N")).put("gflops", round(r.gflops()));
+                    if (torch != null && !tr[0] && !tr[1]) {
+                        JsonNode t = torch.best("gflops", false, "gemm", "" + s[0], "" + s[1], "" + s[2], "15");
+                        if (t != null) g.put("pytorch_gflops", round(t.get("gflops").asDouble())).put("ratio", round(r.gflops() / t.get("gflops").asDouble()));
+                    }
+                    System.err.println("gemm " + g);
+                }
+            }
+            out.put("peak_gflops_measured", round(peak));
+        }
+        ArrayNode train = out.putArray("train");
+        for (String preset : new String[] {"baby", "gpt2"}) {
+            if (!workloads.contains("train-" + preset)) continue;
+            int b = preset.equals("baby") ? 12 : 4, t = 64, vocab = preset.equals("baby") ? 65 : 50257;
+            Benchmarks.TrainResult r = Benchmarks.train(preset, vocab, b, t, 3, preset.equals("baby") ? Math.max(steps, 20) : steps);
+            ObjectNode n = train.addObject();
+            n.put("preset", preset).put("batch", b).put("seq", t).put("parameters", r.parameters())
+                    .put("ms_per_step", round(r.msPerStep())).put("tokens_per_s", round(r.tokensPerSecond()));
+            double achieved = r.gflopPerStep() / (r.msPerStep() / 1e3);
+            n.put("gflops", round(achieved));
+            if (peak > 0) n.put("mfu", round(achieved / peak));
+            if (torch != null) {
+                JsonNode p = torch.best("ms_per_step", true, "train", preset, "" + b, "" + t, "" + (preset.equals("baby") ? 40 : Math.max(8, steps / 2)));
+                if (p != null) {
+                    n.set("pytorch", p);
+                    n.put("speedup_vs_pytorch", round(p.get("ms_per_step").asDouble() / r.msPerStep()));
+                }
+            }
+            System.err.println("train " + n);
+        }
+        if (workloads.contains("decode")) {
+            Benchmarks.DecodeResult r = Benchmarks.decode("gpt2", 50257, decodeTokens);
+            ObjectNode d = out.putObject("decode");
+            d.put("preset", "gpt2").put("batch", 1).put("tokens", decodeTokens).put("tokens_per_s", round(r.tokensPerSecond()))
+                    .put("weight_gb_per_s", round(r.weightGigabytesPerSecond()));
+            if (torch != null) {
+                JsonNode p = torch.best("tokens_per_s", false, "decode", "" + decodeTokens);
+                if (p != null) {
+                    d.set("pytorch", p);
+                    d.put("speedup_vs_pytorch", round(r.tokensPerSecond() / p.get("tokens_per_s").asDouble()));
+                }
+            }
+            System.err.println("decode " + d);
+        }
+        System.out.println(json.writeValueAsString(out));
+        return 0;
+    }
+
+    private static double round(double v) { return Math.round(v * 1000) / 1000.0; }
+}
