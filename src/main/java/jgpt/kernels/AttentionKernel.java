@@ -9,56 +9,71 @@ package jgpt.kernels;
 public final class AttentionKernel {
     private AttentionKernel() {}
 
+    /** Query rows per tile: a tile only multiplies against keys up to its last row, so masked blocks are skipped. */
+    public static final int TILE = 32;
+
     /**
-     * Forward for pair (b, h) with Vector API dot products and updates. att gets the softmax probabilities; when
-     * dropMask is non-null it holds the per-probability dropout scale (0 or 1/(1-p)) and out uses the dropped ones.
+     * Forward for pair (b, h), tile by tile with small GEMMs: S = Q Kᵀ / sqrt(hd) for the keys up to the tile's
+     * diagonal, causal softmax in place, Y = P V. att gets the probabilities (zeros above the diagonal); when
+     * dropMask is non-null it holds the dropout scale per probability and {@code dropped} (same layout as att)
+     * receives P * mask, which is what multiplies V.
      */
     public static void forward(float[] qkv, int qkvOff, float[] out, int outOff, float[] att, float[] dropMask,
-                               int b, int h, int t, int c, int nh) {
+                               float[] dropped, int b, int h, int t, int c, int nh) {
         int hd = c / nh, c3 = 3 * c;
         float scale = (float) (1.0 / Math.sqrt(hd));
-        int base = qkvOff + b * t * c3;
+        int base = qkvOff + b * t * c3, q = base + h * hd, k = base + c + h * hd, v = base + 2 * c + h * hd;
         int attBase = (b * nh + h) * t * t;
-        for (int i = 0; i < t; i++) {
-            int q = base + i * c3 + h * hd;
-            int row = attBase + i * t;
-            for (int j = 0; j <= i; j++) att[row + j] = Vec.dot(qkv, q, qkv, base + j * c3 + c + h * hd, hd) * scale;
-            float max = Vec.max(att, row, i + 1);
-            float sum = Vec.expShiftSum(att, row, max, i + 1);
-            Vec.scale(att, row, 1f / sum, i + 1);
-            int o = outOff + (b * t + i) * c + h * hd;
-            java.util.Arrays.fill(out, o, o + hd, 0f);
-            for (int j = 0; j <= i; j++) {
-                float p = dropMask == null ? att[row + j] : att[row + j] * dropMask[row + j];
-                Vec.axpy(p, qkv, base + j * c3 + 2 * c + h * hd, out, o, hd);
+        for (int i0 = 0; i0 < t; i0 += TILE) {
+            int rows = Math.min(TILE, t - i0), keys = i0 + rows;
+            int tile = attBase + i0 * t;
+            Gemm.sgemm(false, true, rows, keys, hd, qkv, q + i0 * c3, c3, qkv, k, c3, att, tile, t, false);
+            for (int r = 0; r < rows; r++) {
+                int row = tile + r * t, n = i0 + r + 1;
+                Vec.scale(att, row, scale, n);
+                float max = Vec.max(att, row, n);
+                float sum = Vec.expShiftSum(att, row, max, n);
+                Vec.scale(att, row, 1f / sum, n);
+                java.util.Arrays.fill(att, row + n, row + t, 0f);
+                if (dropMask != null) {
+                    for (int j = 0; j < t; j++) dropped[row + j] = att[row + j] * dropMask[row + j];
+                }
             }
+            float[] p = dropMask == null ? att : dropped;
+            Gemm.sgemm(false, false, rows, hd, keys, p, tile, t, qkv, v, c3, out, outOff + (b * t + i0) * c + h * hd, c, false);
         }
     }
 
-    /** Backward for pair (b, h): accumulates into dqkv from dout. {@code datt} is scratch of at least t floats. */
+    /**
+     * Backward for pair (b, h), tile by tile: dP = dY Vᵀ, dV += Pᵀ dY, dS = P (dP - rowsum(P dP)) / sqrt(hd),
+     * dQ += dS K, dK += dSᵀ Q. {@code dp[dpOff ...]} is scratch of at least TILE * t floats.
+     */
     public static void backward(float[] qkv, int qkvOff, float[] dqkv, int dqkvOff, float[] dout, int doutOff,
-                                float[] att, float[] dropMask, float[] datt, int b, int h, int t, int c, int nh) {
+                                float[] att, float[] dropMask, float[] dropped, float[] dp, int dpOff, int b, int h, int t, int c, int nh) {
         int hd = c / nh, c3 = 3 * c;
         float scale = (float) (1.0 / Math.sqrt(hd));
-        int base = b * t * c3;
+        int rel = b * t * c3 + h * hd;
+        int q = qkvOff + rel, k = qkvOff + rel + c, v = qkvOff + rel + 2 * c;
+        int dq = dqkvOff + rel, dk = dqkvOff + rel + c, dv = dqkvOff + rel + 2 * c;
         int attBase = (b * nh + h) * t * t;
-        for (int i = 0; i < t; i++) {
-            int row = attBase + i * t;
-            int dO = doutOff + (b * t + i) * c + h * hd;
-            for (int j = 0; j <= i; j++) {
-                int off = base + j * c3 + 2 * c + h * hd;
-                float m = dropMask == null ? 1f : dropMask[row + j];
-                datt[j] = Vec.dot(dout, dO, qkv, qkvOff + off, hd) * m;
-                Vec.axpy(att[row + j] * m, dout, dO, dqkv, dqkvOff + off, hd);
+        for (int i0 = 0; i0 < t; i0 += TILE) {
+            int rows = Math.min(TILE, t - i0), keys = i0 + rows;
+            int tile = attBase + i0 * t;
+            int dy = doutOff + (b * t + i0) * c + h * hd;
+            float[] p = dropMask == null ? att : dropped;
+            Gemm.sgemm(true, false, keys, hd, rows, p, tile, t, dout, dy, c, dqkv, dv, c3, true);
+            Gemm.sgemm(false, true, rows, keys, hd, dout, dy, c, qkv, v, c3, dp, dpOff, t, false);
+            for (int r = 0; r < rows; r++) {
+                int row = tile + r * t, d = dpOff + r * t, n = i0 + r + 1;
+                if (dropMask != null) {
+                    for (int j = 0; j < n; j++) dp[d + j] *= dropMask[row + j];
+                }
+                float dot = Vec.dot(att, row, dp, d, n);
+                for (int j = 0; j < n; j++) dp[d + j] = att[row + j] * (dp[d + j] - dot) * scale;
+                java.util.Arrays.fill(dp, d + n, d + keys, 0f);
             }
-            float dot = Vec.dot(att, row, datt, 0, i + 1);
-            int q = base + i * c3 + h * hd;
-            for (int j = 0; j <= i; j++) {
-                float dpre = att[row + j] * (datt[j] - dot) * scale;
-                int k = base + j * c3 + c + h * hd;
-                Vec.axpy(dpre, qkv, qkvOff + k, dqkv, dqkvOff + q, hd);
-                Vec.axpy(dpre, qkv, qkvOff + q, dqkv, dqkvOff + k, hd);
-            }
+            Gemm.sgemm(false, false, rows, hd, keys, dp, dpOff, t, qkv, k, c3, dqkv, dq + i0 * c3, c3, true);
+            Gemm.sgemm(true, false, keys, hd, rows, dp, dpOff, t, qkv, q + i0 * c3, c3, dqkv, dk, c3, true);
         }
     }
 

@@ -2,6 +2,7 @@ package jgpt.ops;
 
 import jgpt.autograd.Tape;
 import jgpt.kernels.AttentionKernel;
+import jgpt.kernels.Parallel;
 import jgpt.tensor.Rng;
 import jgpt.tensor.Shape;
 import jgpt.tensor.Tensor;
@@ -21,25 +22,31 @@ public final class CausalAttention {
             throw new IllegalArgumentException("attention expects [B, T, 3C] with C divisible by heads, got " + s);
         }
         Tensor out = tape.output(Shape.of(b, t, c), tape.needsGrad(qkv));
-        float[] att = tape.scratch(b * nHead * t * t);
-        float[] mask = null;
+        int pairs = b * nHead;
+        float[] att = tape.scratch(pairs * t * t);
+        float[] mask = null, dropped = null;
         if (dropout > 0f) {
             mask = tape.scratch(att.length);
+            dropped = tape.scratch(att.length);
             Dropout.fillMask(mask, att.length, dropout, rng);
         }
-        for (int bh = 0; bh < b * nHead; bh++) {
-            AttentionKernel.forward(qkv.data(), qkv.offset(), out.data(), out.offset(), att, mask,
-                    bh / nHead, bh % nHead, t, c, nHead);
-        }
+        float[] dropMask = mask, droppedProbs = dropped;
+        // (batch, head) pairs are independent: each writes its own rows of att and its own channels of out
+        Parallel.parallelFor(pairs, (from, to) -> {
+            for (int bh = from; bh < to; bh++) {
+                AttentionKernel.forward(qkv.data(), qkv.offset(), out.data(), out.offset(), att, dropMask, droppedProbs,
+                        bh / nHead, bh % nHead, t, c, nHead);
+            }
+        });
         if (out.requiresGrad()) {
-            float[] dropMask = mask;
-            float[] datt = tape.scratch(t);
-            tape.record(() -> {
-                for (int bh = 0; bh < b * nHead; bh++) {
-                    AttentionKernel.backward(qkv.data(), qkv.offset(), qkv.grad(), qkv.gradOffset(),
-                            out.grad(), out.gradOffset(), att, dropMask, datt, bh / nHead, bh % nHead, t, c, nHead);
+            int tileScratch = AttentionKernel.TILE * t;
+            float[] dp = tape.scratch(pairs * tileScratch);
+            tape.record(() -> Parallel.parallelFor(pairs, (from, to) -> {
+                for (int bh = from; bh < to; bh++) {
+                    AttentionKernel.backward(qkv.data(), qkv.offset(), qkv.grad(), qkv.gradOffset(), out.grad(), out.gradOffset(),
+                            att, dropMask, droppedProbs, dp, bh * tileScratch, bh / nHead, bh % nHead, t, c, nHead);
                 }
-            });
+            }));
         }
         return out;
     }

@@ -107,18 +107,19 @@ class VectorTwinTest {
     }
 
     @Test void attention() {
-        for (int hd : new int[] {1, 5, 16, 17, 33}) {
-            int b = 2, nh = 3, t = 7, c = hd * nh;
+        for (int[] shape : new int[][] {{1, 7}, {5, 7}, {16, 40}, {17, 33}, {33, 70}}) {
+            int hd = shape[0], t = shape[1], b = 2, nh = 3, c = hd * nh;
             float[] qkv = random(b * t * 3 * c + 1, 1), dout = random(b * t * c, 1);
             float[] o1 = new float[b * t * c], o2 = new float[b * t * c], a1 = new float[b * nh * t * t], a2 = new float[b * nh * t * t];
             float[] mask = new float[a1.length];
             for (int i = 0; i < mask.length; i++) mask[i] = rng.nextFloat() < 0.2f ? 0f : 1.25f;
             float[] d1 = new float[qkv.length], d2 = new float[qkv.length], scratch = new float[t];
+            float[] dropped = new float[a1.length], dp = new float[3 + AttentionKernel.TILE * t];
             for (int bh = 0; bh < b * nh; bh++) {
                 AttentionKernel.forwardScalar(qkv, 1, o1, 0, a1, mask, bh / nh, bh % nh, t, c, nh);
-                AttentionKernel.forward(qkv, 1, o2, 0, a2, mask, bh / nh, bh % nh, t, c, nh);
+                AttentionKernel.forward(qkv, 1, o2, 0, a2, mask, dropped, bh / nh, bh % nh, t, c, nh);
                 AttentionKernel.backwardScalar(qkv, 1, d1, 1, dout, 0, a1, mask, scratch, bh / nh, bh % nh, t, c, nh);
-                AttentionKernel.backward(qkv, 1, d2, 1, dout, 0, a1, mask, scratch, bh / nh, bh % nh, t, c, nh);
+                AttentionKernel.backward(qkv, 1, d2, 1, dout, 0, a2, mask, dropped, dp, 3, bh / nh, bh % nh, t, c, nh);
             }
             assertClose(o1, o2, 1e-5f, "attention out hd=" + hd);
             assertClose(a1, a2, 1e-5f, "attention probabilities hd=" + hd);
