@@ -18,9 +18,9 @@ public final class VectorGemm {
     static final int VL = S.length();
     static final int MR = 6;
     static final int NR = 4 * VL;
-    static final int KC = 256;
-    static final int MC = 96;
-    static final int NC = 2048;
+    static final int KC = Integer.getInteger("jgpt.gemm.kc", 256);
+    static final int MC = Integer.getInteger("jgpt.gemm.mc", 96);
+    static final int NC = Integer.getInteger("jgpt.gemm.nc", 2048);
 
     /** Below this many multiply-adds the product runs on one thread (dispatch costs microseconds). */
     static final long PARALLEL_MIN_WORK = 1L << 18;
