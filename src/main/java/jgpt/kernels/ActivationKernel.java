@@ -1,12 +1,11 @@
 package jgpt.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Pointwise activations: GELU with the tanh approximation (GPT-2's "gelu_new") and ReLU. The GELU kernels use
- * the Vector API (tanh is an SVML intrinsic on x86); the {@code *Scalar} twins are the specification.
+ * the Vector API with the deterministic {@link VecMath#tanh}; the {@code *Scalar} twins are the specification.
  */
 public final class ActivationKernel {
     private ActivationKernel() {}
@@ -19,10 +18,14 @@ public final class ActivationKernel {
         for (; i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, xOff + i);
             FloatVector u = v.mul(v).mul(v).mul(K).add(v).mul(SQRT_2_OVER_PI);
-            FloatVector t = u.lanewise(VectorOperators.TANH);
+            FloatVector t = VecMath.tanh(u);
             v.mul(0.5f).mul(t.add(1f)).intoArray(out, outOff + i);
         }
-        if (i < n) geluForwardScalar(x, xOff + i, out, outOff + i, n - i);
+        for (; i < n; i++) {
+            float v = x[xOff + i];
+            float t = VecMath.tanh((v * v * v * K + v) * SQRT_2_OVER_PI);
+            out[outOff + i] = v * 0.5f * (t + 1f);
+        }
     }
 
     /** dx += dout * gelu'(x). */
@@ -31,14 +34,20 @@ public final class ActivationKernel {
         for (; i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, xOff + i);
             FloatVector v2 = v.mul(v);
-            FloatVector t = v2.mul(v).mul(K).add(v).mul(SQRT_2_OVER_PI).lanewise(VectorOperators.TANH);
+            FloatVector t = VecMath.tanh(v2.mul(v).mul(K).add(v).mul(SQRT_2_OVER_PI));
             FloatVector dudx = v2.mul(3f * K).add(1f).mul(SQRT_2_OVER_PI);
             FloatVector half = FloatVector.broadcast(S, 0.5f);
             // 0.5 (1 + t) + 0.5 x (1 - t^2) du/dx
             FloatVector grad = t.add(1f).mul(half).add(v.mul(half).mul(t.mul(t).neg().add(1f)).mul(dudx));
             FloatVector.fromArray(S, dout, dOff + i).fma(grad, FloatVector.fromArray(S, dx, dxOff + i)).intoArray(dx, dxOff + i);
         }
-        if (i < n) geluBackwardScalar(x, xOff + i, dout, dOff + i, dx, dxOff + i, n - i);
+        for (; i < n; i++) {
+            float v = x[xOff + i], v2 = v * v;
+            float t = VecMath.tanh((v2 * v * K + v) * SQRT_2_OVER_PI);
+            float dudx = (v2 * (3f * K) + 1f) * SQRT_2_OVER_PI;
+            float grad = (t + 1f) * 0.5f + v * 0.5f * (-(t * t) + 1f) * dudx;
+            dx[dxOff + i] = Math.fma(dout[dOff + i], grad, dx[dxOff + i]);
+        }
     }
 
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);

@@ -1,7 +1,6 @@
 package jgpt.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,6 +16,12 @@ public final class LayerNormKernel {
     /** out = (x - mean) * rstd * w + b; saves mean and rstd per row for the backward pass. b may be null. */
     public static void forward(float[] x, int xOff, float[] out, int outOff, float[] w, int wOff, float[] b, int bOff,
                                float[] mean, float[] rstd, int rows, int c, float eps) {
+        forward(x, xOff, out, outOff, w, wOff, b, bOff, mean, rstd, 0, rows, c, eps);
+    }
+
+    /** As above, with row r's statistics at mean[statOff + r] and rstd[statOff + r]. */
+    public static void forward(float[] x, int xOff, float[] out, int outOff, float[] w, int wOff, float[] b, int bOff,
+                               float[] mean, float[] rstd, int statOff, int rows, int c, float eps) {
         int bound = S.loopBound(c);
         for (int r = 0; r < rows; r++) {
             int xi = xOff + r * c, oi = outOff + r * c;
@@ -27,7 +32,7 @@ public final class LayerNormKernel {
                 FloatVector d = FloatVector.fromArray(S, x, xi + i).sub(vm);
                 acc = d.fma(d, acc);
             }
-            float var = acc.reduceLanes(VectorOperators.ADD);
+            float var = VecMath.sum(acc);
             for (; i < c; i++) {
                 float d = x[xi + i] - m;
                 var += d * d;
@@ -46,8 +51,8 @@ public final class LayerNormKernel {
                 out[oi + i] = b == null ? n * w[wOff + i] : n * w[wOff + i] + b[bOff + i];
             }
             if (mean != null) {
-                mean[r] = m;
-                rstd[r] = s;
+                mean[statOff + r] = m;
+                rstd[statOff + r] = s;
             }
         }
     }
@@ -56,10 +61,17 @@ public final class LayerNormKernel {
     public static void backward(float[] dout, int dOff, float[] x, int xOff, float[] w, int wOff,
                                 float[] mean, float[] rstd, float[] dx, int dxOff, float[] dw, int dwOff,
                                 float[] db, int dbOff, int rows, int c) {
+        backward(dout, dOff, x, xOff, w, wOff, mean, rstd, 0, dx, dxOff, dw, dwOff, db, dbOff, rows, c);
+    }
+
+    /** As above, with row r's statistics at mean[statOff + r] and rstd[statOff + r]. */
+    public static void backward(float[] dout, int dOff, float[] x, int xOff, float[] w, int wOff,
+                                float[] mean, float[] rstd, int statOff, float[] dx, int dxOff, float[] dw, int dwOff,
+                                float[] db, int dbOff, int rows, int c) {
         int bound = S.loopBound(c);
         for (int r = 0; r < rows; r++) {
             int xi = xOff + r * c, di = dOff + r * c, dxi = dxOff + r * c;
-            float m = mean[r], s = rstd[r];
+            float m = mean[statOff + r], s = rstd[statOff + r];
             FloatVector vm = FloatVector.broadcast(S, m), vs = FloatVector.broadcast(S, s);
             FloatVector accD = FloatVector.zero(S), accDN = FloatVector.zero(S);
             int i = 0;
@@ -72,7 +84,7 @@ public final class LayerNormKernel {
                 if (dw != null) n.fma(g, FloatVector.fromArray(S, dw, dwOff + i)).intoArray(dw, dwOff + i);
                 if (db != null) g.add(FloatVector.fromArray(S, db, dbOff + i)).intoArray(db, dbOff + i);
             }
-            float meanD = accD.reduceLanes(VectorOperators.ADD), meanDN = accDN.reduceLanes(VectorOperators.ADD);
+            float meanD = VecMath.sum(accD), meanDN = VecMath.sum(accDN);
             for (; i < c; i++) {
                 float n = (x[xi + i] - m) * s;
                 float g = dout[di + i];

@@ -154,8 +154,8 @@ final class SmallGemm {
             s2 = xv.fma(FloatVector.fromArray(S, y, y2 + p), s2);
             s3 = xv.fma(FloatVector.fromArray(S, y, y3 + p), s3);
         }
-        float d0 = s0.reduceLanes(VectorOperators.ADD), d1 = s1.reduceLanes(VectorOperators.ADD);
-        float d2 = s2.reduceLanes(VectorOperators.ADD), d3 = s3.reduceLanes(VectorOperators.ADD);
+        float d0 = VecMath.sum(s0), d1 = VecMath.sum(s1);
+        float d2 = VecMath.sum(s2), d3 = VecMath.sum(s3);
         for (; p < k; p++) {
             float xp = x[xi + p];
             d0 += xp * y[yi + p]; d1 += xp * y[y1 + p]; d2 += xp * y[y2 + p]; d3 += xp * y[y3 + p];
@@ -173,7 +173,7 @@ final class SmallGemm {
         for (; p < bound; p += VL) {
             s = FloatVector.fromArray(S, x, xi + p).fma(FloatVector.fromArray(S, y, yi + p), s);
         }
-        float d = s.reduceLanes(VectorOperators.ADD);
+        float d = VecMath.sum(s);
         for (; p < k; p++) d += x[xi + p] * y[yi + p];
         return d;
     }

@@ -1,7 +1,6 @@
 package jgpt.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Row-wise softmax and the fused log-softmax + cross-entropy used by the loss. */
@@ -23,9 +22,9 @@ public final class SoftmaxKernel {
             float max = Vec.max(logits, li, n);
             FloatVector acc = FloatVector.zero(S);
             int i = 0;
-            for (; i < bound; i += L) acc = acc.add(FloatVector.fromArray(S, logits, li + i).sub(max).lanewise(VectorOperators.EXP));
-            double sum = acc.reduceLanes(VectorOperators.ADD);
-            for (; i < n; i++) sum += Math.exp(logits[li + i] - max);
+            for (; i < bound; i += L) acc = acc.add(VecMath.exp(FloatVector.fromArray(S, logits, li + i).sub(max)));
+            double sum = VecMath.sum(acc);
+            for (; i < n; i++) sum += VecMath.exp(logits[li + i] - max);
             float l = max + (float) Math.log(sum);
             lse[r] = l;
             losses[r] = targets[r] < 0 ? 0f : l - logits[li + targets[r]];
@@ -42,7 +41,7 @@ public final class SoftmaxKernel {
             float l = lse[r];
             int i = 0;
             for (; i < bound; i += L) {
-                FloatVector p = FloatVector.fromArray(S, logits, li + i).sub(l).lanewise(VectorOperators.EXP);
+                FloatVector p = VecMath.exp(FloatVector.fromArray(S, logits, li + i).sub(l));
                 p.mul(scale).add(FloatVector.fromArray(S, dlogits, di + i)).intoArray(dlogits, di + i);
             }
             for (; i < n; i++) dlogits[di + i] += scale * (float) Math.exp(logits[li + i] - l);

@@ -23,7 +23,7 @@ public final class Vec {
             FloatVector acc = FloatVector.zero(S);
             int bound = S.loopBound(n);
             for (; i < bound; i += L) acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            sum = VecMath.sum(acc);
         }
         for (; i < n; i++) sum += a[ao + i] * b[bo + i];
         return sum;
@@ -80,7 +80,7 @@ public final class Vec {
             FloatVector acc = FloatVector.zero(S);
             int bound = S.loopBound(n);
             for (; i < bound; i += L) acc = acc.add(FloatVector.fromArray(S, x, xo + i));
-            s = acc.reduceLanes(VectorOperators.ADD);
+            s = VecMath.sum(acc);
         }
         for (; i < n; i++) s += x[xo + i];
         return s;
@@ -100,7 +100,7 @@ public final class Vec {
         return m;
     }
 
-    /** x[i] = exp(x[i] - shift) in place; returns their sum. */
+    /** x[i] = exp(x[i] - shift) in place (deterministic {@link VecMath#exp}); returns their sum. */
     public static float expShiftSum(float[] x, int xo, float shift, int n) {
         int i = 0;
         float s = 0f;
@@ -108,14 +108,14 @@ public final class Vec {
             FloatVector acc = FloatVector.zero(S);
             int bound = S.loopBound(n);
             for (; i < bound; i += L) {
-                FloatVector e = FloatVector.fromArray(S, x, xo + i).sub(shift).lanewise(VectorOperators.EXP);
+                FloatVector e = VecMath.exp(FloatVector.fromArray(S, x, xo + i).sub(shift));
                 e.intoArray(x, xo + i);
                 acc = acc.add(e);
             }
-            s = acc.reduceLanes(VectorOperators.ADD);
+            s = VecMath.sum(acc);
         }
         for (; i < n; i++) {
-            float e = (float) Math.exp(x[xo + i] - shift);
+            float e = VecMath.exp(x[xo + i] - shift);
             x[xo + i] = e;
             s += e;
         }

@@ -1,6 +1,8 @@
 package jgpt.ops;
 
 import jgpt.autograd.Tape;
+import jgpt.kernels.Split;
+import jgpt.kernels.Vec;
 import jgpt.tensor.Tensor;
 
 /** Elementwise a + b where b has a's shape or a trailing part of it (broadcast over the leading dims). */
@@ -12,8 +14,12 @@ public final class Add {
         Tensor out = tape.output(a.shape(), tape.needsGrad(a, b));
         float[] x = a.data(), y = b.data(), o = out.data();
         int xo = a.offset(), yo = b.offset(), oo = out.offset();
-        for (int i = 0; i < n; i += m) {
-            for (int j = 0; j < m; j++) o[oo + i + j] = x[xo + i + j] + y[yo + j];
+        if (m == n) {
+            Split.range(n, (from, to) -> Vec.sum(x, xo + from, y, yo + from, o, oo + from, to - from));
+        } else {
+            Split.range(n / m, 1 + Split.MIN_ITEMS / m, 1, (from, to) -> {
+                for (int r = from; r < to; r++) Vec.sum(x, xo + r * m, y, yo, o, oo + r * m, m);
+            });
         }
         if (out.requiresGrad()) {
             tape.record(() -> {
@@ -22,14 +28,12 @@ public final class Add {
                 if (a.requiresGrad()) {
                     float[] ga = a.grad();
                     int go = a.gradOffset();
-                    for (int i = 0; i < n; i++) ga[go + i] += d[dOff + i];
+                    Split.range(n, (from, to) -> Vec.add(d, dOff + from, ga, go + from, to - from));
                 }
                 if (b.requiresGrad()) {
                     float[] gb = b.grad();
                     int go = b.gradOffset();
-                    for (int i = 0; i < n; i += m) {
-                        for (int j = 0; j < m; j++) gb[go + j] += d[dOff + i + j];
-                    }
+                    for (int i = 0; i < n; i += m) Vec.add(d, dOff + i, gb, go, m);
                 }
             });
         }

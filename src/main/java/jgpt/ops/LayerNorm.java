@@ -2,6 +2,8 @@ package jgpt.ops;
 
 import jgpt.autograd.Tape;
 import jgpt.kernels.LayerNormKernel;
+import jgpt.kernels.Split;
+import jgpt.kernels.Vec;
 import jgpt.tensor.Tensor;
 
 /** Layer normalisation over the last dimension (Ba, Kiros and Hinton 2016), weight and optional bias. */
@@ -13,15 +15,27 @@ public final class LayerNorm {
         Tensor out = tape.output(x.shape(), tape.needsGrad(x, weight, bias));
         boolean grad = out.requiresGrad();
         float[] mean = grad ? tape.scratch(rows) : null, rstd = grad ? tape.scratch(rows) : null;
-        LayerNormKernel.forward(x.data(), x.offset(), out.data(), out.offset(), weight.data(), weight.offset(),
-                bias == null ? null : bias.data(), bias == null ? 0 : bias.offset(), mean, rstd, rows, c, eps);
+        int minRows = 1 + Split.MIN_ITEMS / c;
+        Split.range(rows, minRows, 1, (from, to) -> LayerNormKernel.forward(x.data(), x.offset() + from * c,
+                out.data(), out.offset() + from * c, weight.data(), weight.offset(),
+                bias == null ? null : bias.data(), bias == null ? 0 : bias.offset(),
+                mean, rstd, from, to - from, c, eps));
         if (grad) {
-            tape.record(() -> LayerNormKernel.backward(out.grad(), out.gradOffset(), x.data(), x.offset(),
-                    weight.data(), weight.offset(), mean, rstd,
-                    x.grad(), x.gradOffset(),
-                    weight.requiresGrad() ? weight.grad() : null, weight.gradOffset(),
-                    bias != null && bias.requiresGrad() ? bias.grad() : null, bias == null ? 0 : bias.gradOffset(),
-                    rows, c));
+            // each range of rows accumulates its own dw/db partial (no shared writes), summed afterwards
+            int parts = Split.parts(rows, minRows);
+            float[] partial = tape.scratch(parts * 2 * c);
+            tape.record(() -> {
+                java.util.Arrays.fill(partial, 0f);
+                Split.parts(rows, minRows, 1, (part, from, to) -> {
+                    LayerNormKernel.backward(out.grad(), out.gradOffset() + from * c, x.data(), x.offset() + from * c,
+                            weight.data(), weight.offset(), mean, rstd, from,
+                            x.grad(), x.gradOffset() + from * c, partial, part * 2 * c, partial, part * 2 * c + c, to - from, c);
+                });
+                for (int part = 0; part < parts; part++) {
+                    if (weight.requiresGrad()) Vec.add(partial, part * 2 * c, weight.grad(), weight.gradOffset(), c);
+                    if (bias != null && bias.requiresGrad()) Vec.add(partial, part * 2 * c + c, bias.grad(), bias.gradOffset(), c);
+                }
+            });
         }
         return out;
     }

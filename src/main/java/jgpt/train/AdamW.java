@@ -1,6 +1,7 @@
 package jgpt.train;
 
 import jgpt.kernels.AdamWKernel;
+import jgpt.kernels.Split;
 import jgpt.nn.Parameters;
 
 /**
@@ -35,8 +36,10 @@ public final class AdamW {
         float[] p = params.data(), g = params.grad();
         for (Parameters.Entry e : params.entries()) {
             if (!e.trainable() || frozen.contains(e.name())) continue;
-            int from = e.offset(), to = from + e.tensor().size();
-            AdamWKernel.step(p, g, m, v, from, to, lr, beta1, beta2, eps, e.decay() ? weightDecay : 0f, step);
+            int base = e.offset(), t = step;
+            float wd = e.decay() ? weightDecay : 0f;
+            Split.range(e.tensor().size(), (from, to) ->
+                    AdamWKernel.step(p, g, m, v, base + from, base + to, lr, beta1, beta2, eps, wd, t));
         }
     }
 

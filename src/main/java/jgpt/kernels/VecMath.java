@@ -1,0 +1,88 @@
+package jgpt.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Deterministic vector math. The Vector API's own {@code reduceLanes(ADD)}, {@code EXP} and {@code TANH} may give
+ * different bits once C2 compiles them (tree order, SVML) than while interpreted, so a training run would depend
+ * on JIT timing and a resumed run would not repeat an uninterrupted one. These use only IEEE add, mul, fma and
+ * lane moves, whose results never depend on compilation; each has a scalar twin computing the same bits, used
+ * for loop tails.
+ */
+public final class VecMath {
+    private VecMath() {}
+
+    private static final VectorSpecies<Float> S = Vec.S;
+    private static final VectorShuffle<Float>[] FOLDS = folds();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] folds() {
+        int steps = Integer.numberOfTrailingZeros(S.length());
+        VectorShuffle<Float>[] f = new VectorShuffle[steps];
+        for (int s = 0, half = S.length() / 2; s < steps; s++, half /= 2) f[s] = VectorShuffle.iota(S, half, 1, true);
+        return f;
+    }
+
+    /** Sum of the lanes, always in the same pairwise order. */
+    public static float sum(FloatVector v) {
+        for (VectorShuffle<Float> f : FOLDS) v = v.add(v.rearrange(f));
+        return v.lane(0);
+    }
+
+    // exp(x) = 2^n * e^r with n = round(x / ln 2), r = x - n ln 2 (ln 2 split in two for accuracy),
+    // e^r from a degree-6 polynomial on |r| <= ln(2)/2 (Cephes expf coefficients): about 1 ulp.
+    private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    private static final float ROUND = 12582912f; // 1.5 * 2^23: adding it rounds to an integer
+    private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f,
+            P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+    private static final float MAX_X = 88.0f, MIN_X = -87.3365478515625f;
+
+    public static FloatVector exp(FloatVector x) {
+        x = x.max(MIN_X).min(MAX_X);
+        FloatVector t = x.mul(LOG2E).add(ROUND);
+        FloatVector n = t.sub(ROUND);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = r.fma(P0, P1);
+        p = p.fma(r, FloatVector.broadcast(S, P2));
+        p = p.fma(r, FloatVector.broadcast(S, P3));
+        p = p.fma(r, FloatVector.broadcast(S, P4));
+        p = p.fma(r, FloatVector.broadcast(S, P5));
+        FloatVector r2 = r.mul(r);
+        FloatVector e = p.fma(r2, r.add(1f));
+        IntVector bits = n.convert(VectorOperators.F2I, 0).reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23);
+        return e.mul(bits.reinterpretAsFloats());
+    }
+
+    /** The scalar twin of {@link #exp(FloatVector)}: the same operations, so the same bits. */
+    public static float exp(float x) {
+        x = Math.min(Math.max(x, MIN_X), MAX_X);
+        float t = x * LOG2E + ROUND;
+        float n = t - ROUND;
+        float r = Math.fma(n, -LN2_HI, x);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = Math.fma(r, P0, P1);
+        p = Math.fma(p, r, P2);
+        p = Math.fma(p, r, P3);
+        p = Math.fma(p, r, P4);
+        p = Math.fma(p, r, P5);
+        float r2 = r * r;
+        float e = Math.fma(p, r2, r + 1f);
+        return e * Float.intBitsToFloat(((int) n + 127) << 23);
+    }
+
+    /** tanh(x) = 1 - 2 / (exp(2x) + 1), clamped where it is +-1 in float anyway. */
+    public static FloatVector tanh(FloatVector x) {
+        FloatVector e = exp(x.max(-9f).min(9f).mul(2f));
+        return FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(e.add(1f)));
+    }
+
+    public static float tanh(float x) {
+        float e = exp(Math.min(Math.max(x, -9f), 9f) * 2f);
+        return 1f - 2f / (e + 1f);
+    }
+}
