@@ -19,7 +19,7 @@ public final class Benchmarks {
     private Benchmarks() {}
 
     public record TrainResult(String preset, int batch, int seq, long parameters, double msPerStep, double tokensPerSecond,
-                              double gflopPerStep) {}
+                              double gflopPerStep, double bytesAllocatedPerStep) {}
 
     public record DecodeResult(String preset, int tokens, double tokensPerSecond, double weightGigabytesPerSecond) {}
 
@@ -34,7 +34,9 @@ public final class Benchmarks {
         int[] x = new int[batch * seq], y = new int[batch * seq];
         Tape tape = new Tape();
         double[] times = new double[steps];
+        long allocated = 0;
         for (int s = -warmup; s < steps; s++) {
+            if (s == 0) allocated = allocatedBytes();
             for (int i = 0; i < x.length; i++) { x[i] = rng.nextInt(vocab); y[i] = rng.nextInt(vocab); }
             long t0 = System.nanoTime();
             model.parameters().zeroGrad();
@@ -45,11 +47,12 @@ public final class Benchmarks {
             opt.step(1e-4f);
             if (s >= 0) times[s] = (System.nanoTime() - t0) / 1e6;
         }
+        allocated = allocatedBytes() - allocated;
         double ms = median(times);
         long n = cfg.parameterCount();
         // 6 N per token for the matmuls (Kaplan et al. 2020) plus 6 * 2 * L * T * C per token for attention scores
         double flop = 6.0 * n * batch * seq + 12.0 * cfg.nLayer() * (double) seq * cfg.nEmbd() * batch * seq / 2;
-        return new TrainResult(preset, batch, seq, n, ms, batch * seq / (ms / 1e3), flop / 1e9);
+        return new TrainResult(preset, batch, seq, n, ms, batch * seq / (ms / 1e3), flop / 1e9, (double) allocated / steps);
     }
 
     /** Batch-1 KV-cached greedy decoding of {@code tokens} tokens (after a short warm-up run). */
@@ -94,6 +97,14 @@ public final class Benchmarks {
             times[r] = (System.nanoTime() - t0) / 1e9;
         }
         return new GemmResult(m + "x" + k + "x" + n, transA, transB, flop / median(times) / 1e9);
+    }
+
+    /** Bytes allocated so far by all live threads (HotSpot's per-thread counters). */
+    static long allocatedBytes() {
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (long b : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) if (b > 0) total += b;
+        return total;
     }
 
     static double median(double[] v) {

@@ -82,10 +82,11 @@ final class BenchCommand implements Callable<Integer> {
         for (String preset : new String[] {"baby", "gpt2"}) {
             if (!workloads.contains("train-" + preset)) continue;
             int b = preset.equals("baby") ? 12 : 4, t = 64, vocab = preset.equals("baby") ? 65 : 50257;
-            Benchmarks.TrainResult r = Benchmarks.train(preset, vocab, b, t, 3, preset.equals("baby") ? Math.max(steps, 20) : steps);
+            Benchmarks.TrainResult r = Benchmarks.train(preset, vocab, b, t, preset.equals("baby") ? 50 : 3, preset.equals("baby") ? Math.max(steps, 20) : steps);
             ObjectNode n = train.addObject();
             n.put("preset", preset).put("batch", b).put("seq", t).put("parameters", r.parameters())
-                    .put("ms_per_step", round(r.msPerStep())).put("tokens_per_s", round(r.tokensPerSecond()));
+                    .put("ms_per_step", round(r.msPerStep())).put("tokens_per_s", round(r.tokensPerSecond()))
+                    .put("bytes_allocated_per_step", Math.round(r.bytesAllocatedPerStep()));
             double achieved = r.gflopPerStep() / (r.msPerStep() / 1e3);
             n.put("gflops", round(achieved));
             if (peak > 0) n.put("mfu", round(achieved / peak));

@@ -13,7 +13,7 @@ final class ModelOptions {
             description = "Model folder (config.json + model.safetensors + tokenizer), e.g. out/baby-shakespeare.")
     Path model;
 
-    Gpt loadModel() { return ModelFolder.loadModel(model); }
+    Gpt loadModel() { return ModelFolder.loadForInference(model); }
 
     Tokenizer loadTokenizer(Gpt gpt) {
         Tokenizer t = Tokenizers.load(model);

@@ -131,7 +131,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             Gpt model;
             if (init != null) {
-                model = ModelFolder.loadModel(init);
+                model = ModelFolder.loadForInference(init);
                 tokenizer = Tokenizers.load(init);
                 model = new Gpt(applyOverrides(model.config(), true)).copyWeightsFrom(model);
             } else {

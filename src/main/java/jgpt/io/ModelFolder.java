@@ -32,13 +32,23 @@ public final class ModelFolder {
         return HfConfig.read(dir.resolve(CONFIG));
     }
 
+    /** Loads a trainable model (with gradient buffers). */
     public static Gpt loadModel(Path dir) {
+        return load(dir, true);
+    }
+
+    /** Loads a model for generation and scoring only: no gradient buffers, half the memory. */
+    public static Gpt loadForInference(Path dir) {
+        return load(dir, false);
+    }
+
+    private static Gpt load(Path dir, boolean trainable) {
         GptConfig cfg = readConfig(dir);
         Path weights = dir.resolve(WEIGHTS);
         if (!Files.isRegularFile(weights)) {
             throw new UserException(dir + ": no " + WEIGHTS + "; the folder must hold safetensors weights (convert pytorch_model.bin with HF save_pretrained(safe_serialization=True))");
         }
-        Gpt model = new Gpt(cfg);
+        Gpt model = new Gpt(cfg, trainable);
         try (SafetensorsFile f = SafetensorsFile.open(weights)) {
             loadWeights(f, model, weights.toString());
         }

@@ -32,10 +32,15 @@ public final class Gpt {
     final List<Block> blocks = new ArrayList<>();
     final LayerNorm lnF;
 
-    /** A model with zeroed parameters, laid out in HF order in one flat array. */
+    /** A trainable model with zeroed parameters, laid out in HF order in one flat array. */
     public Gpt(GptConfig cfg) {
+        this(cfg, true);
+    }
+
+    /** A model with zeroed parameters; without gradients ({@code trainable} false) it can only run inference. */
+    public Gpt(GptConfig cfg, boolean trainable) {
         this.cfg = cfg;
-        this.params = new Parameters(cfg.parameterCount());
+        this.params = new Parameters(cfg.parameterCount(), trainable);
         wte = params.create("wte.weight", Shape.of(cfg.vocabSize(), cfg.nEmbd()), true, true);
         boolean learned = cfg.positional() == PositionalEncoding.LEARNED;
         wpe = params.create("wpe.weight", Shape.of(cfg.blockSize(), cfg.nEmbd()), learned, learned);

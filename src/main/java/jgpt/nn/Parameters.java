@@ -27,8 +27,13 @@ public final class Parameters {
     private int used;
 
     public Parameters(int total) {
+        this(total, true);
+    }
+
+    /** With {@code withGrad} false no gradient array is allocated (inference: half the memory). */
+    public Parameters(int total, boolean withGrad) {
         this.data = new float[total];
-        this.grad = new float[total];
+        this.grad = withGrad ? new float[total] : null;
     }
 
     /**
@@ -38,7 +43,7 @@ public final class Parameters {
     public Tensor create(String name, Shape shape, boolean decay, boolean trainable) {
         if (entries.containsKey(name)) throw new IllegalArgumentException("duplicate parameter " + name);
         if (used + shape.size() > data.length) throw new IllegalStateException("parameter layout exceeds " + data.length);
-        Tensor t = new Tensor(data, used, shape, trainable ? grad : null, used, null);
+        Tensor t = new Tensor(data, used, shape, trainable && grad != null ? grad : null, used, null);
         entries.put(name, new Entry(name, t, used, decay, trainable));
         used += shape.size();
         return t;
@@ -61,7 +66,10 @@ public final class Parameters {
     /** Number of scalars (including non-trainable ones). */
     public int count() { return used; }
 
-    public void zeroGrad() { java.util.Arrays.fill(grad, 0f); }
+    public void zeroGrad() {
+        if (grad == null) throw new IllegalStateException("this model was loaded for inference (no gradients)");
+        java.util.Arrays.fill(grad, 0f);
+    }
 
     /** Checks that every slot of the precomputed layout was used. */
     public void checkComplete() {
