@@ -25,6 +25,28 @@ public final class Benchmarks {
 
     public record GemmResult(String shape, boolean transA, boolean transB, double gflops) {}
 
+    public record TokenizerResult(double megabytes, int tokens, double oursMBps, double jtokkitMBps) {}
+
+    /** GPT-2 encoding throughput of ours and jtokkit's r50k_base encodeOrdinary on the same text, medians after warm-up. */
+    public static TokenizerResult tokenizer(String text, int repeats) {
+        var ours = jgpt.tokenizer.ByteLevelBpe.gpt2();
+        var theirs = com.knuddels.jtokkit.Encodings.newDefaultEncodingRegistry()
+                .getEncoding(com.knuddels.jtokkit.api.EncodingType.R50K_BASE);
+        double mb = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length / 1e6;
+        int[] ids = ours.encode(text);
+        if (!java.util.Arrays.equals(ids, theirs.encodeOrdinary(text).toArray())) throw new IllegalStateException("tokenizers disagree");
+        double[] a = new double[repeats], b = new double[repeats];
+        for (int r = -3; r < repeats; r++) { // alternate, so both see the same machine conditions
+            long t0 = System.nanoTime();
+            ours.encode(text);
+            long t1 = System.nanoTime();
+            theirs.encodeOrdinary(text);
+            long t2 = System.nanoTime();
+            if (r >= 0) { a[r] = (t1 - t0) / 1e9; b[r] = (t2 - t1) / 1e9; }
+        }
+        return new TokenizerResult(mb, ids.length, mb / median(a), mb / median(b));
+    }
+
     /** Median time of one full training step (forward, backward, clip, AdamW) on random tokens and weights. */
     public static TrainResult train(String preset, int vocab, int batch, int seq, int warmup, int steps) {
         GptConfig cfg = GptConfig.preset(preset, vocab).withDropout(0f);

@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark GEMM, training and decoding; print JSON (optionally side by side with PyTorch).")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--workloads", split = ",", defaultValue = "gemm,train-baby,train-gpt2,decode",
-            description = "Any of gemm, train-baby, train-gpt2, decode (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--workloads", split = ",", defaultValue = "gemm,train-baby,train-gpt2,decode,tokenizer",
+            description = "Any of gemm, train-baby, train-gpt2, decode, tokenizer (default: ${DEFAULT-VALUE}).")
     List<String> workloads;
 
     @Option(names = "--compare-pytorch", description = "Also run each workload in PyTorch (/usr/bin/python3 with torch) and print ratios.")
@@ -44,7 +44,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         for (String w : workloads) {
-            if (!List.of("gemm", "train-baby", "train-gpt2", "decode").contains(w)) throw new UserException("unknown workload '" + w + "'");
+            if (!List.of("gemm", "train-baby", "train-gpt2", "decode", "tokenizer").contains(w)) throw new UserException("unknown workload '" + w + "'");
         }
         if (steps < 1 || decodeTokens < 1) throw new UserException("--steps and --decode-tokens must be >= 1");
         PyTorchRunner torch = null;
@@ -112,6 +112,14 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             System.err.println("decode " + d);
+        }
+        if (workloads.contains("tokenizer")) {
+            Benchmarks.TokenizerResult r = Benchmarks.tokenizer(Corpus.read(Corpus.BUILTIN), 15);
+            ObjectNode t = out.putObject("tokenizer");
+            t.put("text", "Tiny Shakespeare").put("megabytes", round(r.megabytes())).put("tokens", r.tokens())
+                    .put("ours_mb_per_s", round(r.oursMBps())).put("jtokkit_mb_per_s", round(r.jtokkitMBps()))
+                    .put("ratio", round(r.oursMBps() / r.jtokkitMBps()));
+            System.err.println("tokenizer " + t);
         }
         System.out.println(json.writeValueAsString(out));
         return 0;
