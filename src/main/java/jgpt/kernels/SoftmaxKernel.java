@@ -11,13 +11,13 @@ public final class SoftmaxKernel {
     private static final int L = Vec.L;
 
     /**
-     * Cross-entropy of each row against its target: loss[r] = logsumexp(x[r]) - x[r][target[r]] (Vector API).
-     * Saves logsumexp per row in {@code lse}. Rows whose target is negative are ignored (loss 0).
+     * Cross-entropy of rows [from, to) against their targets: loss[r] = logsumexp(x[r]) - x[r][target[r]] (Vector
+     * API). Saves logsumexp per row in {@code lse}. Rows whose target is negative are ignored (loss 0).
      */
     public static void crossEntropyForward(float[] logits, int off, int[] targets, float[] losses, float[] lse,
-                                           int rows, int n) {
+                                           int from, int to, int n) {
         int bound = S.loopBound(n);
-        for (int r = 0; r < rows; r++) {
+        for (int r = from; r < to; r++) {
             int li = off + r * n;
             float max = Vec.max(logits, li, n);
             FloatVector acc = FloatVector.zero(S);
@@ -31,11 +31,11 @@ public final class SoftmaxKernel {
         }
     }
 
-    /** dlogits[r] += scale * (softmax(x[r]) - onehot(target[r])) (Vector API). */
+    /** dlogits[r] += scale * (softmax(x[r]) - onehot(target[r])) for rows [from, to) (Vector API). */
     public static void crossEntropyBackward(float[] logits, int off, int[] targets, float[] lse, float[] dlogits,
-                                            int dOff, int rows, int n, float scale) {
+                                            int dOff, int from, int to, int n, float scale) {
         int bound = S.loopBound(n);
-        for (int r = 0; r < rows; r++) {
+        for (int r = from; r < to; r++) {
             if (targets[r] < 0) continue;
             int li = off + r * n, di = dOff + r * n;
             float l = lse[r];

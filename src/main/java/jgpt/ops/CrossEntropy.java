@@ -2,6 +2,7 @@ package jgpt.ops;
 
 import jgpt.autograd.Tape;
 import jgpt.kernels.SoftmaxKernel;
+import jgpt.kernels.Split;
 import jgpt.tensor.Shape;
 import jgpt.tensor.Tensor;
 
@@ -22,15 +23,21 @@ public final class CrossEntropy {
             if (tgt >= 0) counted++;
         }
         float[] losses = tape.scratch(rows), lse = tape.scratch(rows);
-        SoftmaxKernel.crossEntropyForward(logits.data(), logits.offset(), targets, losses, lse, rows, v);
+        int minRows = 1 + Split.MIN_ITEMS / v;
+        // rows are independent: each range writes its own losses and lse entries
+        Split.range(rows, minRows, 1, (from, to) -> SoftmaxKernel.crossEntropyForward(logits.data(), logits.offset(),
+                targets, losses, lse, from, to, v));
         double sum = 0;
         for (int r = 0; r < rows; r++) sum += losses[r];
         Tensor out = tape.output(Shape.of(), tape.needsGrad(logits));
         int n = Math.max(1, counted);
         out.set(0, (float) (sum / n));
         if (out.requiresGrad()) {
-            tape.record(() -> SoftmaxKernel.crossEntropyBackward(logits.data(), logits.offset(), targets, lse,
-                    logits.grad(), logits.gradOffset(), rows, v, out.grad()[out.gradOffset()] / n));
+            tape.record(() -> {
+                float scale = out.grad()[out.gradOffset()] / n;
+                Split.range(rows, minRows, 1, (from, to) -> SoftmaxKernel.crossEntropyBackward(logits.data(), logits.offset(),
+                        targets, lse, logits.grad(), logits.gradOffset(), from, to, v, scale));
+            });
         }
         return out;
     }

@@ -84,11 +84,11 @@ class VectorTwinTest {
             int[] targets = {0, v - 1, -1, v / 2};
             float[] l1 = new float[rows], l2 = new float[rows], s1 = new float[rows], s2 = new float[rows];
             SoftmaxKernel.crossEntropyForwardScalar(logits, 3, targets, l1, s1, rows, v);
-            SoftmaxKernel.crossEntropyForward(logits, 3, targets, l2, s2, rows, v);
+            SoftmaxKernel.crossEntropyForward(logits, 3, targets, l2, s2, 0, rows, v);
             assertClose(l1, l2, 1e-5f, "ce " + v);
             float[] d1 = new float[rows * v], d2 = new float[rows * v];
             SoftmaxKernel.crossEntropyBackwardScalar(logits, 3, targets, s1, d1, 0, rows, v, 0.25f);
-            SoftmaxKernel.crossEntropyBackward(logits, 3, targets, s1, d2, 0, rows, v, 0.25f);
+            SoftmaxKernel.crossEntropyBackward(logits, 3, targets, s1, d2, 0, 0, rows, v, 0.25f);
             assertClose(d1, d2, 1e-6f, "ce grad " + v);
         }
     }
