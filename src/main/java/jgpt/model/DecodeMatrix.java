@@ -12,7 +12,10 @@ interface DecodeMatrix {
     /** Bytes streamed by one full product (weights plus scales). */
     long bytes();
 
-    /** y[r] = row r · x[0, cols) for r in [r0, r1). */
+    /** Called once per product, before any {@link #multiply} with this x (formats that rearrange x do it here). */
+    default void prepare(float[] x) {}
+
+    /** y[r] = row r · x[0, cols) for r in [r0, r1); x as last passed to {@link #prepare}. */
     void multiply(float[] x, float[] y, int r0, int r1);
 
     /** A copy of an HF Conv1D weight stored [in, out] at src[off], transposed to [out, in]. */

@@ -36,6 +36,7 @@ final class MatVec implements IntRangeBody {
         this.biasOff = bias == null ? 0 : bias.offset();
         this.act = act;
         this.residual = residual;
+        w.prepare(x);
         if ((long) w.rows() * w.cols() < PARALLEL_MIN || Parallel.threads() == 1) {
             rows(0, w.rows());
             return;

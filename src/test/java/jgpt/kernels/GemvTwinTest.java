@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 /** The decode kernels (fp32, bf16, int8 gemv; cached attention) against their scalar twins on odd sizes. */
 class GemvTwinTest {
     private static final int[] K = {1, 5, 16, 17, 31, 32, 33, 47, 64, 100, 129};
+    private static final int[] K2 = {1, 5, 16, 17, 63, 64, 65, 127, 128, 130, 200, 257};
     private static final int[] ROWS = {1, 3, 4, 7, 9};
     private final Rng rng = new Rng(5);
 
@@ -42,11 +43,15 @@ class GemvTwinTest {
     @Test void bf16() {
         for (int k : K) for (int rows : ROWS) {
             float[] wf = random(rows * k), x = random(k + 2);
-            short[] w = new short[5 + rows * k];
-            for (int i = 0; i < wf.length; i++) w[5 + i] = Bf16Gemv.fromFloat(wf[i]);
+            int n = Bf16Gemv.ints(k);
+            int[] w = new int[5 + rows * n];
+            for (int r = 0; r < rows; r++) Bf16Gemv.pack(wf, r * k, k, w, 5 + r * n);
+            for (int p = 0; p < k; p++) assertEquals(Bf16Gemv.toFloat(Bf16Gemv.fromFloat(wf[p])), Bf16Gemv.weight(w, 5, p));
+            float[] xs = new float[2 * n];
+            Bf16Gemv.splitInput(x, 2, k, xs);
             float[] want = new float[rows], got = new float[rows];
             Bf16Gemv.rowsScalar(w, 5, k, x, 2, want, 0, 0, rows);
-            Bf16Gemv.rows(w, 5, k, x, 2, got, 0, 0, rows);
+            Bf16Gemv.rows(w, 5, k, xs, got, 0, 0, rows);
             close(want, got, wf, x, k, "bf16 k=" + k);
         }
     }
@@ -63,30 +68,34 @@ class GemvTwinTest {
     }
 
     @Test void int8() {
-        for (int k : K) for (int rows : ROWS) {
+        for (int k : K2) for (int rows : ROWS) {
             float[] wf = random(rows * k), x = random(k + 2);
-            int nb = Int8Gemv.blocks(k);
-            byte[] q = new byte[7 + rows * k];
+            int n = Int8Gemv.ints(k), nb = Int8Gemv.blocks(k);
+            int[] q = new int[7 + rows * n];
             float[] s = new float[1 + rows * nb];
-            for (int r = 0; r < rows; r++) Int8Gemv.quantizeRow(wf, r * k, k, q, 7 + r * k, s, 1 + r * nb);
+            for (int r = 0; r < rows; r++) Int8Gemv.quantizeRow(wf, r * k, k, q, 7 + r * n, s, 1 + r * nb);
+            float[] xs = new float[4 * n];
+            Int8Gemv.splitInput(x, 2, k, xs);
             float[] want = new float[rows], got = new float[rows];
             Int8Gemv.rowsScalar(q, 7, s, 1, k, x, 2, want, 0, 0, rows);
-            Int8Gemv.rows(q, 7, s, 1, k, x, 2, got, 0, 0, rows);
+            Int8Gemv.rows(q, 7, s, 1, k, xs, got, 0, 0, rows);
             close(want, got, wf, x, k, "int8 k=" + k);
         }
     }
 
     @Test void int8QuantisationError() {
-        float[] w = random(100);
-        w[40] = 50f; // an outlier only coarsens its own block
-        byte[] q = new byte[100];
-        float[] s = new float[Int8Gemv.blocks(100)];
-        Int8Gemv.quantizeRow(w, 0, 100, q, 0, s, 0);
-        for (int p = 0; p < 100; p++) {
-            float back = q[p] * s[p / Int8Gemv.BLOCK];
-            assertEquals(w[p], back, s[p / Int8Gemv.BLOCK] * 0.5f + 1e-6f, "weight " + p);
+        int k = 150;
+        float[] w = random(k);
+        w[70] = 50f; // an outlier only coarsens its own block
+        int[] q = new int[Int8Gemv.ints(k)];
+        float[] s = new float[Int8Gemv.blocks(k)];
+        Int8Gemv.quantizeRow(w, 0, k, q, 0, s, 0);
+        for (int p = 0; p < k; p++) {
+            float scale = s[p / Int8Gemv.BLOCK];
+            assertEquals(w[p], Int8Gemv.quant(q, 0, p) * scale, scale * 0.5f + 1e-6f, "weight " + p);
         }
-        assertEquals(127, q[40]);
+        assertEquals(127, Int8Gemv.quant(q, 0, 70));
+        assertEquals(true, s[0] < 0.1f && s[2] < 0.1f);
     }
 
     @Test void cachedAttention() {
