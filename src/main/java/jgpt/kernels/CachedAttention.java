@@ -23,8 +23,7 @@ public final class CachedAttention {
      */
     public static void head(float[] q, int qOff, float[] keys, int kOff, int cap, float[] values, int vOff, int c,
                             int hd, int n, float scale, float[] scores, int sOff, float[] y, int yOff) {
-        java.util.Arrays.fill(scores, sOff, sOff + n, 0f);
-        for (int d = 0; d < hd; d++) axpy(q[qOff + d], keys, kOff + d * cap, scores, sOff, n);
+        scores(q, qOff, keys, kOff, cap, hd, n, scores, sOff);
         float inv = 1f / softmaxNumerators(scores, sOff, n, scale);
         java.util.Arrays.fill(y, yOff, yOff + hd, 0f);
         for (int j = 0; j < n; j++) axpy(scores[sOff + j] * inv, values, vOff + j * c, y, yOff, hd);
@@ -46,6 +45,27 @@ public final class CachedAttention {
             float acc = 0f;
             for (int j = 0; j < n; j++) acc += scores[sOff + j] * values[vOff + j * c + d];
             y[yOff + d] = acc / sum;
+        }
+    }
+
+    /**
+     * s[j] = q · key j for j in [0, n), a vector of positions at a time. The loops are written out here rather
+     * than calling an axpy helper: allocation profiling showed the helper's vectors boxed when C2 compiled this
+     * method before the vector path was warm (short contexts).
+     */
+    private static void scores(float[] q, int qOff, float[] keys, int kOff, int cap, int hd, int n, float[] s, int so) {
+        int j = 0, bound = S.loopBound(n);
+        for (; j < bound; j += L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int d = 0; d < hd; d++) {
+                acc = FloatVector.fromArray(S, keys, kOff + d * cap + j).fma(FloatVector.broadcast(S, q[qOff + d]), acc);
+            }
+            acc.intoArray(s, so + j);
+        }
+        for (; j < n; j++) {
+            float acc = 0f;
+            for (int d = 0; d < hd; d++) acc += q[qOff + d] * keys[kOff + d * cap + j];
+            s[so + j] = acc;
         }
     }
 

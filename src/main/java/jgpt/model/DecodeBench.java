@@ -29,6 +29,11 @@ public final class DecodeBench {
                 rates[i][r] = tokens / ((System.nanoTime() - t0) / 1e9);
             }
         }
+        // the per-token loop should allocate nothing (buffers are made once)
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = mx.getCurrentThreadAllocatedBytes();
+        run(ds[0], tokens);
+        System.out.printf("allocated %d bytes in %d tokens on the calling thread%n", mx.getCurrentThreadAllocatedBytes() - before, tokens);
         int[] prompt = new int[256];
         for (int i = 0; i < prompt.length; i++) prompt[i] = (i * 7919) % cfg.vocabSize();
         for (int i = 0; i < ds.length; i++) {
