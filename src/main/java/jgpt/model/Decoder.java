@@ -5,37 +5,80 @@ import jgpt.kernels.Gemm;
 import jgpt.kernels.LayerNormKernel;
 import jgpt.nn.LayerNorm;
 import jgpt.nn.Linear;
+import jgpt.tensor.Tensor;
 
 /**
  * Incremental inference with a {@link KvCache}: each call feeds one token at the next position and returns
- * the logits for the token after it. Every weight is read once per token; all buffers are allocated here,
- * once. Same math as {@link Gpt#forward} (the conformance tests check both).
+ * the logits for the token after it. Batch-1 decoding is bound by memory bandwidth, so every weight matrix is
+ * held [out, in] in the chosen {@link WeightFormat} and streamed once per token, both cores splitting its rows
+ * (see {@link MatVec}). All buffers are allocated here, once. Same math as {@link Gpt#forward} (the tests
+ * check every path against it).
  * <pre>{@code
- * Decoder d = new Decoder(model);
- * float[] logits = d.next(token);
+ * Decoder d = new Decoder(model, WeightFormat.BF16);
+ * float[] logits = d.prefill(promptTokens);
+ * logits = d.next(token);
  * }</pre>
  */
 public final class Decoder {
+    /** Prompt positions per matrix-matrix pass of {@link #prefill}: bounds its buffers, keeps them in L2/L3. */
+    static final int PREFILL_CHUNK = 64;
+
     private final Gpt model;
     private final GptConfig cfg;
+    private final WeightFormat format;
     private final KvCache cache;
-    private final float[] x, a, qkv, y, h, logits, scores;
+    private final DecodeMatrix[] qkvW, projW, fcW, outW;
+    private final DecodeMatrix logitsW;
+    private final MatVec mv = new MatVec();
+    private final DecodeAttention attention;
+    private final float[] x, a, qkv, y, h, tmp, logits;
+    private Prefill prefill; // created on first use
 
-    public Decoder(Gpt model) {
+    public Decoder(Gpt model) { this(model, WeightFormat.F32); }
+
+    /** Converts the model's matrices to {@code format} once; the model must not change afterwards. */
+    public Decoder(Gpt model, WeightFormat format) {
         this.model = model;
         this.cfg = model.config();
+        this.format = format;
         this.cache = new KvCache(cfg);
-        int c = cfg.nEmbd();
+        int c = cfg.nEmbd(), n = cfg.nLayer();
+        qkvW = new DecodeMatrix[n];
+        projW = new DecodeMatrix[n];
+        fcW = new DecodeMatrix[n];
+        outW = new DecodeMatrix[n];
+        for (int l = 0; l < n; l++) {
+            Block b = model.blocks.get(l);
+            qkvW[l] = convert(b.attn.cAttn, c, 3 * c);
+            projW[l] = convert(b.attn.cProj, c, c);
+            fcW[l] = convert(b.mlp.cFc, c, cfg.nInner());
+            outW[l] = convert(b.mlp.cProj, cfg.nInner(), c);
+        }
+        logitsW = DecodeMatrix.fromRows(format, model.wte.data(), model.wte.offset(), cfg.vocabSize(), c);
+        attention = new DecodeAttention(cfg);
         x = new float[c];
         a = new float[c];
         qkv = new float[3 * c];
         y = new float[c];
         h = new float[cfg.nInner()];
+        tmp = new float[c];
         logits = new float[cfg.vocabSize()];
-        scores = new float[cfg.blockSize()];
+    }
+
+    private DecodeMatrix convert(Linear lin, int in, int out) {
+        return DecodeMatrix.fromInOut(format, lin.weight.data(), lin.weight.offset(), in, out);
     }
 
     public KvCache cache() { return cache; }
+
+    public WeightFormat format() { return format; }
+
+    /** Bytes of weights streamed per decoded token (all matrices including the unembedding). */
+    public long weightBytesPerToken() {
+        long sum = logitsW.bytes();
+        for (int l = 0; l < cfg.nLayer(); l++) sum += qkvW[l].bytes() + projW[l].bytes() + fcW[l].bytes() + outW[l].bytes();
+        return sum;
+    }
 
     /** Forgets all positions. */
     public void reset() { cache.clear(); }
@@ -46,73 +89,121 @@ public final class Decoder {
      */
     public float[] next(int token) {
         if (cache.isFull()) throw new IllegalStateException("context full (" + cache.capacity() + " positions)");
-        if (token < 0 || token >= cfg.vocabSize()) throw new IndexOutOfBoundsException("token id " + token + " outside [0, " + cfg.vocabSize() + ")");
+        checkToken(token);
         int c = cfg.nEmbd(), pos = cache.length();
-        float[] w = model.wte.data();
-        int te = model.wte.offset() + token * c, pe = model.wpe.offset() + pos * c;
-        float[] wp = model.wpe.data();
-        for (int i = 0; i < c; i++) x[i] = w[te + i] + wp[pe + i];
+        embed(token, pos, x, 0);
         for (int l = 0; l < cfg.nLayer(); l++) {
             Block b = model.blocks.get(l);
-            layerNorm(b.ln1, x, a);
-            linear(b.attn.cAttn, a, qkv, c, 3 * c);
-            System.arraycopy(qkv, c, cache.keys[l], pos * c, c);
-            System.arraycopy(qkv, 2 * c, cache.values[l], pos * c, c);
-            attend(cache.keys[l], cache.values[l], pos);
-            linear(b.attn.cProj, y, a, c, c);
-            for (int i = 0; i < c; i++) x[i] += a[i];
-            layerNorm(b.ln2, x, a);
-            linear(b.mlp.cFc, a, h, c, cfg.nInner());
-            if (cfg.activation() == Activation.RELU) ActivationKernel.reluForward(h, 0, h, 0, h.length);
-            else ActivationKernel.geluForward(h, 0, h, 0, h.length);
-            linear(b.mlp.cProj, h, a, cfg.nInner(), c);
-            for (int i = 0; i < c; i++) x[i] += a[i];
+            layerNorm(b.ln1, x, a, 1);
+            mv.apply(qkvW[l], a, qkv, b.attn.cAttn.bias, null, null);
+            cache.put(l, pos, qkv, c, 2 * c);
+            attention.apply(qkv, cache.keys[l], cache.values[l], pos, 1, y);
+            mv.apply(projW[l], y, tmp, b.attn.cProj.bias, null, x);
+            layerNorm(b.ln2, x, a, 1);
+            mv.apply(fcW[l], a, h, b.mlp.cFc.bias, cfg.activation(), null);
+            mv.apply(outW[l], h, tmp, b.mlp.cProj.bias, null, x);
         }
-        layerNorm(model.lnF, x, a);
-        Gemm.sgemm(false, true, 1, cfg.vocabSize(), c, a, 0, c, w, model.wte.offset(), c, logits, 0, cfg.vocabSize(), false);
-        cache.advance();
+        cache.advance(1);
+        return logitsOf(x, 0);
+    }
+
+    /**
+     * Feeds a prompt at positions [{@link KvCache#length()}, +tokens.length) and returns the logits after its
+     * last token (the buffer {@link #next} also returns). With F32 weights the prompt goes through
+     * matrix-matrix products; other formats feed it token by token so results match {@link #next} exactly.
+     */
+    public float[] prefill(int[] tokens) {
+        if (tokens.length == 0) throw new IllegalArgumentException("empty prompt");
+        if (tokens.length > cache.capacity() - cache.length()) {
+            throw new IllegalStateException("prompt of " + tokens.length + " tokens does not fit: "
+                    + (cache.capacity() - cache.length()) + " positions left");
+        }
+        for (int t : tokens) checkToken(t);
+        if (format != WeightFormat.F32) {
+            float[] out = null;
+            for (int t : tokens) out = next(t);
+            return out;
+        }
+        if (prefill == null) prefill = new Prefill();
+        for (int s = 0; s < tokens.length; s += PREFILL_CHUNK) {
+            prefill.chunk(tokens, s, Math.min(tokens.length, s + PREFILL_CHUNK) - s);
+        }
         return logits;
     }
 
-    /** y = softmax(q·Kᵀ/sqrt(hd)) V per head over positions 0..pos; q is in qkv[0, C). */
-    private void attend(float[] keys, float[] values, int pos) {
-        int c = cfg.nEmbd(), hd = cfg.headDim();
-        float scale = (float) (1.0 / Math.sqrt(hd));
-        for (int head = 0; head < cfg.nHead(); head++) {
-            int q = head * hd;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j <= pos; j++) {
-                int k = j * c + q;
-                float s = 0f;
-                for (int d = 0; d < hd; d++) s += qkv[q + d] * keys[k + d];
-                s *= scale;
-                scores[j] = s;
-                if (s > max) max = s;
-            }
-            float sum = 0f;
-            for (int j = 0; j <= pos; j++) {
-                scores[j] = (float) Math.exp(scores[j] - max);
-                sum += scores[j];
-            }
-            float inv = 1f / sum;
-            for (int d = 0; d < hd; d++) y[q + d] = 0f;
-            for (int j = 0; j <= pos; j++) {
-                float p = scores[j] * inv;
-                int v = j * c + q;
-                for (int d = 0; d < hd; d++) y[q + d] += p * values[v + d];
-            }
+    /** Final LayerNorm of row r of xs, then the tied unembedding. */
+    private float[] logitsOf(float[] xs, int r) {
+        int c = cfg.nEmbd();
+        LayerNormKernel.forward(xs, r * c, a, 0, model.lnF.weight.data(), model.lnF.weight.offset(),
+                biasData(model.lnF.bias), biasOffset(model.lnF.bias), null, null, 1, c, model.lnF.eps());
+        mv.apply(logitsW, a, logits, null, null, null);
+        return logits;
+    }
+
+    private void checkToken(int token) {
+        if (token < 0 || token >= cfg.vocabSize()) throw new IndexOutOfBoundsException("token id " + token + " outside [0, " + cfg.vocabSize() + ")");
+    }
+
+    private void embed(int token, int pos, float[] out, int off) {
+        int c = cfg.nEmbd();
+        float[] w = model.wte.data(), wp = model.wpe.data();
+        int te = model.wte.offset() + token * c, pe = model.wpe.offset() + pos * c;
+        for (int i = 0; i < c; i++) out[off + i] = w[te + i] + wp[pe + i];
+    }
+
+    private static void layerNorm(LayerNorm ln, float[] in, float[] out, int rows) {
+        LayerNormKernel.forward(in, 0, out, 0, ln.weight.data(), ln.weight.offset(), biasData(ln.bias),
+                biasOffset(ln.bias), null, null, rows, ln.weight.size(), ln.eps());
+    }
+
+    private static float[] biasData(Tensor b) { return b == null ? null : b.data(); }
+
+    private static int biasOffset(Tensor b) { return b == null ? 0 : b.offset(); }
+
+    /** Prompt processing with matrix-matrix products on the model's fp32 [in, out] weights, a chunk at a time. */
+    private final class Prefill {
+        private final float[] px, pa, pqkv, py, ph;
+
+        Prefill() {
+            int c = cfg.nEmbd(), r = PREFILL_CHUNK;
+            px = new float[r * c];
+            pa = new float[r * c];
+            pqkv = new float[r * 3 * c];
+            py = new float[r * c];
+            ph = new float[r * cfg.nInner()];
         }
-    }
 
-    private static void layerNorm(LayerNorm ln, float[] in, float[] out) {
-        LayerNormKernel.forward(in, 0, out, 0, ln.weight.data(), ln.weight.offset(),
-                ln.bias == null ? null : ln.bias.data(), ln.bias == null ? 0 : ln.bias.offset(),
-                null, null, 1, in.length, ln.eps());
-    }
+        void chunk(int[] tokens, int from, int p) {
+            int c = cfg.nEmbd(), start = cache.length();
+            for (int i = 0; i < p; i++) embed(tokens[from + i], start + i, px, i * c);
+            for (int l = 0; l < cfg.nLayer(); l++) {
+                Block b = model.blocks.get(l);
+                layerNorm(b.ln1, px, pa, p);
+                linear(b.attn.cAttn, pa, pqkv, p, c, 3 * c, false);
+                for (int i = 0; i < p; i++) cache.put(l, start + i, pqkv, i * 3 * c + c, i * 3 * c + 2 * c);
+                attention.apply(pqkv, cache.keys[l], cache.values[l], start, p, py);
+                linear(b.attn.cProj, py, px, p, c, c, true);
+                layerNorm(b.ln2, px, pa, p);
+                linear(b.mlp.cFc, pa, ph, p, c, cfg.nInner(), false);
+                if (cfg.activation() == Activation.RELU) ActivationKernel.reluForward(ph, 0, ph, 0, p * cfg.nInner());
+                else ActivationKernel.geluForward(ph, 0, ph, 0, p * cfg.nInner());
+                linear(b.mlp.cProj, ph, px, p, cfg.nInner(), c, true);
+            }
+            cache.advance(p);
+            if (from + p == tokens.length) logitsOf(px, p - 1);
+        }
 
-    private static void linear(Linear lin, float[] in, float[] out, int inDim, int outDim) {
-        if (lin.bias != null) System.arraycopy(lin.bias.data(), lin.bias.offset(), out, 0, outDim);
-        Gemm.sgemm(false, false, 1, outDim, inDim, in, 0, inDim, lin.weight.data(), lin.weight.offset(), outDim,
-                out, 0, outDim, lin.bias != null);
+        /** out[p, outDim] (+)= in[p, inDim] · W + bias; with residual the product is added to out. */
+        private void linear(Linear lin, float[] in, float[] out, int p, int inDim, int outDim, boolean residual) {
+            if (lin.bias != null) {
+                float[] bd = lin.bias.data();
+                int bo = lin.bias.offset();
+                for (int i = 0; i < p; i++) {
+                    for (int o = 0; o < outDim; o++) out[i * outDim + o] = (residual ? out[i * outDim + o] : 0f) + bd[bo + o];
+                }
+            }
+            Gemm.sgemm(false, false, p, outDim, inDim, in, 0, inDim, lin.weight.data(), lin.weight.offset(), outDim,
+                    out, 0, outDim, residual || lin.bias != null);
+        }
     }
 }

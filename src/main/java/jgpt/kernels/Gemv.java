@@ -1,0 +1,51 @@
+package jgpt.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Matrix-vector product for batch-1 decoding with fp32 weights stored [rows, k] (each output's weights
+ * contiguous): y[r] = W[r] · x for a range of rows, so threads split the rows and each streams its slice of
+ * the matrix exactly once.
+ */
+public final class Gemv {
+    private Gemv() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    /** y[yOff + r] = w[wOff + r*k, +k) · x[xOff, +k) for r in [r0, r1). */
+    public static void rows(float[] w, int wOff, int k, float[] x, int xOff, float[] y, int yOff, int r0, int r1) {
+        for (int r = r0; r < r1; r++) y[yOff + r] = dot(w, wOff + r * k, x, xOff, k);
+    }
+
+    /** Plain-loop specification of {@link #rows}. */
+    public static void rowsScalar(float[] w, int wOff, int k, float[] x, int xOff, float[] y, int yOff, int r0, int r1) {
+        for (int r = r0; r < r1; r++) {
+            float s = 0f;
+            for (int p = 0; p < k; p++) s += w[wOff + r * k + p] * x[xOff + p];
+            y[yOff + r] = s;
+        }
+    }
+
+    /**
+     * One row at a time with four accumulators: measured ~2x faster than interleaving four rows (which shares
+     * the x loads but splits the hardware prefetcher across four streams).
+     */
+    private static float dot(float[] w, int wi, float[] x, int xi, int k) {
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+        FloatVector s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+        int p = 0;
+        for (; p + 4 * L <= k; p += 4 * L) {
+            s0 = FloatVector.fromArray(S, w, wi + p).fma(FloatVector.fromArray(S, x, xi + p), s0);
+            s1 = FloatVector.fromArray(S, w, wi + p + L).fma(FloatVector.fromArray(S, x, xi + p + L), s1);
+            s2 = FloatVector.fromArray(S, w, wi + p + 2 * L).fma(FloatVector.fromArray(S, x, xi + p + 2 * L), s2);
+            s3 = FloatVector.fromArray(S, w, wi + p + 3 * L).fma(FloatVector.fromArray(S, x, xi + p + 3 * L), s3);
+        }
+        for (; p + L <= k; p += L) s0 = FloatVector.fromArray(S, w, wi + p).fma(FloatVector.fromArray(S, x, xi + p), s0);
+        float d = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; p < k; p++) d += w[wi + p] * x[xi + p];
+        return d;
+    }
+}

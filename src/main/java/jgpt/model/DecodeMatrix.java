@@ -1,0 +1,38 @@
+package jgpt.model;
+
+/**
+ * A weight matrix held for decoding as [rows = outputs, cols = inputs], so each output is one contiguous dot
+ * product and threads can split the rows. Implementations differ in element storage ({@link WeightFormat}).
+ */
+interface DecodeMatrix {
+    int rows();
+
+    int cols();
+
+    /** Bytes streamed by one full product (weights plus scales). */
+    long bytes();
+
+    /** Called once per product, before any {@link #multiply} with this x (formats that rearrange x do it here). */
+    default void prepare(float[] x) {}
+
+    /** y[r] = row r · x[0, cols) for r in [r0, r1); x as last passed to {@link #prepare}. */
+    void multiply(float[] x, float[] y, int r0, int r1);
+
+    /** A copy of an HF Conv1D weight stored [in, out] at src[off], transposed to [out, in]. */
+    static DecodeMatrix fromInOut(WeightFormat f, float[] src, int off, int in, int out) {
+        float[] t = new float[in * out];
+        for (int i = 0; i < in; i++) {
+            for (int o = 0; o < out; o++) t[o * in + i] = src[off + i * out + o];
+        }
+        return fromRows(f, t, 0, out, in);
+    }
+
+    /** The rows-by-cols matrix at src[off] (row-major); F32 wraps src without copying. */
+    static DecodeMatrix fromRows(WeightFormat f, float[] src, int off, int rows, int cols) {
+        return switch (f) {
+            case F32 -> new F32Matrix(src, off, rows, cols);
+            case BF16 -> Bf16Matrix.of(src, off, rows, cols);
+            case INT8 -> Int8Matrix.of(src, off, rows, cols);
+        };
+    }
+}
