@@ -21,7 +21,7 @@ public final class Benchmarks {
     public record TrainResult(String preset, int batch, int seq, long parameters, double msPerStep, double tokensPerSecond,
                               double gflopPerStep, double bytesAllocatedPerStep) {}
 
-    public record DecodeResult(String preset, int tokens, double tokensPerSecond, double weightGigabytesPerSecond) {}
+    public record DecodeResult(String preset, String weights, int tokens, double tokensPerSecond, double weightGigabytesPerSecond) {}
 
     public record GemmResult(String shape, boolean transA, boolean transB, double gflops) {}
 
@@ -77,18 +77,19 @@ public final class Benchmarks {
         return new TrainResult(preset, batch, seq, n, ms, batch * seq / (ms / 1e3), flop / 1e9, (double) allocated / steps);
     }
 
-    /** Batch-1 KV-cached greedy decoding of {@code tokens} tokens (after a short warm-up run). */
-    public static DecodeResult decode(String preset, int vocab, int tokens) {
-        GptConfig cfg = GptConfig.preset(preset, vocab);
-        Gpt model = Gpt.create(cfg, 1);
-        Decoder d = new Decoder(model);
-        run(d, 16);
-        d.reset();
-        long t0 = System.nanoTime();
-        run(d, tokens);
-        double secs = (System.nanoTime() - t0) / 1e9;
-        double bytesPerToken = 4.0 * cfg.parameterCount();
-        return new DecodeResult(preset, tokens, tokens / secs, bytesPerToken * tokens / secs / 1e9);
+    /** Batch-1 KV-cached greedy decoding: median tokens/s over {@code repeats} runs of {@code tokens}, after a warm-up run. */
+    public static DecodeResult decode(Gpt model, jgpt.model.WeightFormat weights, int tokens, int repeats) {
+        Decoder d = new Decoder(model, weights);
+        run(d, Math.min(tokens, model.config().blockSize()));  // warm-up: let C2 compile the kernels
+        double[] rates = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            d.reset();
+            long t0 = System.nanoTime();
+            run(d, tokens);
+            rates[r] = tokens / ((System.nanoTime() - t0) / 1e9);
+        }
+        double rate = median(rates);
+        return new DecodeResult("gpt2", weights.name(), tokens, rate, d.weightBytesPerToken() * rate / 1e9);
     }
 
     private static void run(Decoder d, int tokens) {

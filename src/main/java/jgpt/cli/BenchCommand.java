@@ -100,18 +100,21 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("train " + n);
         }
         if (workloads.contains("decode")) {
-            Benchmarks.DecodeResult r = Benchmarks.decode("gpt2", 50257, decodeTokens);
-            ObjectNode d = out.putObject("decode");
-            d.put("preset", "gpt2").put("batch", 1).put("tokens", decodeTokens).put("tokens_per_s", round(r.tokensPerSecond()))
-                    .put("weight_gb_per_s", round(r.weightGigabytesPerSecond()));
-            if (torch != null) {
-                JsonNode p = torch.best("tokens_per_s", false, "decode", "" + decodeTokens);
+            jgpt.model.Gpt gpt2 = jgpt.model.Gpt.create(jgpt.model.GptConfig.preset("gpt2", 50257), 1);
+            ArrayNode decode = out.putArray("decode");
+            JsonNode p = torch == null ? null : torch.best("tokens_per_s", false, "decode", "" + decodeTokens);
+            for (jgpt.model.WeightFormat wf : jgpt.model.WeightFormat.values()) {
+                Benchmarks.DecodeResult r = Benchmarks.decode(gpt2, wf, decodeTokens, 3);
+                ObjectNode d = decode.addObject();
+                d.put("preset", "gpt2").put("weights", wf.name().toLowerCase(java.util.Locale.ROOT)).put("batch", 1)
+                        .put("tokens", decodeTokens).put("tokens_per_s", round(r.tokensPerSecond()))
+                        .put("weight_gb_per_s", round(r.weightGigabytesPerSecond()));
                 if (p != null) {
-                    d.set("pytorch", p);
+                    d.set("pytorch_fp32", p);
                     d.put("speedup_vs_pytorch", round(r.tokensPerSecond() / p.get("tokens_per_s").asDouble()));
                 }
+                System.err.println("decode " + d);
             }
-            System.err.println("decode " + d);
         }
         if (workloads.contains("tokenizer")) {
             Benchmarks.TokenizerResult r = Benchmarks.tokenizer(Corpus.read(Corpus.BUILTIN), 15);

@@ -7,6 +7,7 @@ import jgpt.generate.GenerationConfig;
 import jgpt.generate.Generator;
 import jgpt.generate.TokenListener;
 import jgpt.model.Gpt;
+import jgpt.model.WeightFormat;
 import jgpt.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,6 +40,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--samples", defaultValue = "1", description = "Number of independent samples (default: ${DEFAULT-VALUE}).")
     int samples;
 
+    @Option(names = "--weights", defaultValue = "f32", paramLabel = "f32|bf16|int8",
+            description = "Weight precision for decoding: f32 (exact), bf16 (half the bytes), int8 (blocks of 64 with a scale; default: ${DEFAULT-VALUE}).")
+    String weights;
+
     @Option(names = "--show-distribution", description = "Print each chosen token with its probability and the top alternatives.")
     boolean showDistribution;
 
@@ -53,7 +58,7 @@ final class GenerateCommand implements Callable<Integer> {
         Tokenizer tokenizer = modelOptions.loadTokenizer(model);
         int[] promptIds = promptIds(tokenizer, prompt);
         PrintStream out = System.out;
-        Generator generator = new Generator(model);
+        Generator generator = new Generator(model, WeightFormat.parse(weights));
         for (int s = 0; s < samples; s++) {
             GenerationConfig cfg = new GenerationConfig(maxTokens, temperature, topK, topP, seed + s);
             if (samples > 1) out.println("--- sample " + (s + 1) + " ---");

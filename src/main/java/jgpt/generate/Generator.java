@@ -3,9 +3,11 @@ package jgpt.generate;
 import jgpt.UserException;
 import jgpt.model.Decoder;
 import jgpt.model.Gpt;
+import jgpt.model.WeightFormat;
 
 /**
- * Autoregressive generation with a KV cache. The prompt is fed once; each new token costs one decoder step.
+ * Autoregressive generation with a KV cache. The prompt is fed once (a batched prefill); each new token costs one
+ * decoder step.
  * When the context fills up, the cache is rebuilt from the most recent half of the context (so generation can
  * run past block_size, conditioning on a sliding window, as nanoGPT's crop does).
  * <pre>{@code
@@ -17,8 +19,13 @@ public final class Generator {
     private final Decoder decoder;
 
     public Generator(Gpt model) {
+        this(model, WeightFormat.F32);
+    }
+
+    /** With bf16 or int8 weights the decoder streams half or a quarter of the bytes per token. */
+    public Generator(Gpt model, WeightFormat weights) {
         this.model = model;
-        this.decoder = new Decoder(model);
+        this.decoder = new Decoder(model, weights);
     }
 
     /**
@@ -39,8 +46,7 @@ public final class Generator {
         System.arraycopy(prompt, 0, history, 0, prompt.length);
         int len = prompt.length;
         decoder.reset();
-        float[] logits = null;
-        for (int id : prompt) logits = decoder.next(id);
+        float[] logits = decoder.prefill(prompt);
         float[] dist = listener == null ? null : new float[vocab];
         int produced = 0;
         while (produced < cfg.maxNewTokens()) {
@@ -55,7 +61,7 @@ public final class Generator {
             if (decoder.cache().isFull()) {
                 decoder.reset();
                 int keep = Math.max(1, block / 2);
-                for (int i = len - keep; i < len - 1; i++) decoder.next(history[i]);
+                if (keep > 1) decoder.prefill(java.util.Arrays.copyOfRange(history, len - keep, len - 1));
             }
             logits = decoder.next(next);
         }

@@ -2,12 +2,14 @@ package jgpt.kernels;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A fixed pool of daemon worker threads (one per core, the caller being one of them) for
  * data-parallel loops. {@link #parallelFor} splits [0, n) into one contiguous range per
- * participant; the calling thread runs the first range itself. Workers spin briefly after a
+ * participant; participants claim ranges as they arrive, so when a worker is descheduled (a shared
+ * machine) the caller runs its range instead of waiting for it. Workers spin briefly after a
  * job (the model issues thousands of small jobs per second) and then park.
  * A call made while the pool is busy (nested, or from another thread) runs inline.
  */
@@ -62,13 +64,16 @@ public final class Parallel {
     private static final class Pool {
         final int size;
         final AtomicBoolean busy = new AtomicBoolean();
-        final AtomicInteger pending = new AtomicInteger();
+        /** (generation << 32) | next unclaimed part: participants claim parts with a CAS, so a late worker never holds up a job. */
+        final AtomicLong ticket = new AtomicLong();
+        /** Parts of the current job not yet finished. */
+        final AtomicInteger remaining = new AtomicInteger();
         final Worker[] workers;
         volatile long generation;
         volatile boolean stopped;
         volatile boolean callerParked;
         volatile Thread caller;
-        // Job description: written before the volatile generation bump, read after it.
+        // Job description: written before the ticket and generation are published, read after a successful claim.
         IntRangeBody body;
         int n;
         int parts;
@@ -78,7 +83,7 @@ public final class Parallel {
             this.size = size;
             workers = new Worker[size - 1];
             for (int w = 0; w < workers.length; w++) {
-                workers[w] = new Worker(this, w + 1);
+                workers[w] = new Worker(this);
                 workers[w].setDaemon(true);
                 workers[w].setName("jgpt-parallel-" + (w + 1));
                 workers[w].start();
@@ -98,18 +103,25 @@ public final class Parallel {
                 this.parts = parts;
                 this.error = null;
                 this.caller = Thread.currentThread();
-                pending.set(workers.length);
-                generation = generation + 1; // publishes the job
+                long gen = generation + 1;
+                remaining.set(parts);
+                ticket.set(gen << 32);
+                generation = gen; // publishes the job
                 for (Worker w : workers) {
                     if (w.parked) LockSupport.unpark(w);
                 }
+                // the caller works too, and takes every part no worker has claimed yet
                 Throwable mine = null;
-                try {
-                    runPart(0);
-                } catch (Throwable t) {
-                    mine = t;
+                for (int part; (part = claim(gen)) >= 0; ) {
+                    try {
+                        runPart(part);
+                    } catch (Throwable t) {
+                        if (mine == null) mine = t;
+                        else mine.addSuppressed(t);
+                    }
+                    remaining.decrementAndGet();
                 }
-                awaitWorkers();
+                awaitParts();
                 Throwable err = error;
                 this.body = null;
                 if (mine != null) {
@@ -122,17 +134,27 @@ public final class Parallel {
             }
         }
 
+        /** Claims the next part of job {@code gen}, or returns -1 when none is left (or the job is over). */
+        int claim(long gen) {
+            while (true) {
+                long t = ticket.get();
+                if ((t >>> 32) != gen) return -1;
+                int part = (int) t;
+                if (part >= parts) return -1;
+                if (ticket.compareAndSet(t, t + 1)) return part;
+            }
+        }
+
         void runPart(int part) {
-            if (part >= parts) return;
             int from = (int) ((long) n * part / parts);
             int to = (int) ((long) n * (part + 1) / parts);
             body.run(from, to);
         }
 
-        private void awaitWorkers() {
+        private void awaitParts() {
             long start = 0;
             int spins = 0;
-            while (pending.get() != 0) {
+            while (remaining.get() != 0) {
                 if (++spins < 64) {
                     Thread.onSpinWait();
                     continue;
@@ -142,7 +164,7 @@ public final class Parallel {
                 if (start == 0) start = now;
                 if (now - start < SPIN_NANOS) continue;
                 callerParked = true;
-                if (pending.get() != 0) LockSupport.parkNanos(this, 1_000_000);
+                if (remaining.get() != 0) LockSupport.parkNanos(this, 1_000_000);
                 callerParked = false;
             }
         }
@@ -152,8 +174,8 @@ public final class Parallel {
             else error.addSuppressed(t);
         }
 
-        void workerDone() {
-            if (pending.decrementAndGet() == 0 && callerParked) LockSupport.unpark(caller);
+        void partDone() {
+            if (remaining.decrementAndGet() == 0 && callerParked) LockSupport.unpark(caller);
         }
 
         private static void rethrow(Throwable t) {
@@ -165,12 +187,10 @@ public final class Parallel {
 
     private static final class Worker extends Thread {
         final Pool pool;
-        final int part;
         volatile boolean parked;
 
-        Worker(Pool pool, int part) {
+        Worker(Pool pool) {
             this.pool = pool;
-            this.part = part;
         }
 
         @Override
@@ -180,12 +200,14 @@ public final class Parallel {
                 long g = awaitJob(seen);
                 if (g < 0) return;
                 seen = g;
-                try {
-                    pool.runPart(part);
-                } catch (Throwable t) {
-                    pool.recordError(t);
+                for (int part; (part = pool.claim(g)) >= 0; ) {
+                    try {
+                        pool.runPart(part);
+                    } catch (Throwable t) {
+                        pool.recordError(t);
+                    }
+                    pool.partDone();
                 }
-                pool.workerDone();
             }
         }
 

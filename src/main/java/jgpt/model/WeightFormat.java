@@ -6,6 +6,10 @@ public enum WeightFormat {
 
     /** Parses "f32", "bf16" or "int8" (any case). */
     public static WeightFormat parse(String s) {
-        return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
+        try {
+            return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new jgpt.UserException("unknown weight format '" + s + "'; use f32, bf16 or int8");
+        }
     }
 }

@@ -161,6 +161,8 @@ class CliErrorTest {
         expectUserError("--top-p", "generate", "--model", model.toString(), "--top-p", "0");
     }
 
+    @Test void unknownWeightFormat() { expectUserError("weight format", "generate", "--model", model.toString(), "--weights", "fp8"); }
+
     @Test void unknownFlag() { expectUserError("--bogus", "generate", "--model", model.toString(), "--bogus"); }
 
     @Test void notANumber() { expectUserError("--max-tokens", "generate", "--model", model.toString(), "--max-tokens", "many"); }
