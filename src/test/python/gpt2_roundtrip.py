@@ -41,7 +41,7 @@ def forward(cfg, w, ids):
     c, nh = cfg["n_embd"], cfg["n_head"]
     hd = c // nh
     eps = cfg.get("layer_norm_epsilon", 1e-5)
-    act = gelu_new if cfg.get("activation_function", "gelu_new") != "relu" else F.relu
+    act = {"gelu_new": gelu_new, "gelu": F.gelu, "relu": F.relu}[cfg.get("activation_function", "gelu_new")]
     t = len(ids)
     idx = torch.tensor(ids)
     x = w["wte.weight"][idx] + w["wpe.weight"][:t]

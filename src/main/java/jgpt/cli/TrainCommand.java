@@ -150,19 +150,11 @@ final class TrainCommand implements Callable<Integer> {
         trainer.runUntil(trainer.step() < iters ? iters : trainer.step());
         Runtime.getRuntime().removeShutdownHook(hook);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        float[] last = lastEval(trainer);
-        console.printf(Locale.ROOT, "done: %d steps in %s (%.1f s); final train loss %.4f, val loss %.4f; model saved to %s%n",
+        float[] last = trainer.lastEval() != null ? trainer.lastEval() : trainer.evaluate();
+        console.printf(Locale.ROOT, "done: %d steps in %s (%.1f s); last evaluation: train loss %.4f, val loss %.4f; model saved to %s%n",
                 trainer.step(), ProgressPrinter.duration(seconds), seconds, last[0], last[1], outDir);
         if (sampleTokens > 0) printSamples(trainer.model(), tokenizer, sampleTokens);
         return 0;
-    }
-
-    private static float[] lastEval(Trainer trainer) {
-        var rows = trainer.log().rows();
-        for (int i = rows.size() - 1; i >= 0; i--) {
-            if (!Float.isNaN(rows.get(i).valLoss())) return new float[] {rows.get(i).trainLoss(), rows.get(i).valLoss()};
-        }
-        return trainer.evaluate();
     }
 
     private void printSamples(Gpt model, Tokenizer tokenizer, int tokens) {

@@ -81,6 +81,34 @@ public final class VecMath {
         return FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(e.add(1f)));
     }
 
+    // erf(x) for x >= 0 (Abramowitz and Stegun 7.1.26, |error| <= 1.5e-7): 1 - t (a1 + t (a2 + ...)) e^(-x^2),
+    // t = 1 / (1 + p x); odd symmetry gives negative x.
+    private static final float ERF_P = 0.3275911f, A1 = 0.254829592f, A2 = -0.284496736f, A3 = 1.421413741f,
+            A4 = -1.453152027f, A5 = 1.061405429f;
+
+    public static FloatVector erf(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector t = FloatVector.broadcast(S, 1f).div(ax.fma(ERF_P, 1f));
+        FloatVector poly = t.fma(A5, A4);
+        poly = poly.fma(t, FloatVector.broadcast(S, A3));
+        poly = poly.fma(t, FloatVector.broadcast(S, A2));
+        poly = poly.fma(t, FloatVector.broadcast(S, A1));
+        FloatVector y = FloatVector.broadcast(S, 1f).sub(poly.mul(t).mul(exp(ax.mul(ax).neg())));
+        return y.blend(y.neg(), x.compare(jdk.incubator.vector.VectorOperators.LT, 0f));
+    }
+
+    /** The scalar twin of {@link #erf(FloatVector)}. */
+    public static float erf(float x) {
+        float ax = Math.abs(x);
+        float t = 1f / Math.fma(ax, ERF_P, 1f);
+        float poly = Math.fma(t, A5, A4);
+        poly = Math.fma(poly, t, A3);
+        poly = Math.fma(poly, t, A2);
+        poly = Math.fma(poly, t, A1);
+        float y = 1f - poly * t * exp(-(ax * ax));
+        return x < 0f ? -y : y;
+    }
+
     public static float tanh(float x) {
         float e = exp(Math.min(Math.max(x, -9f), 9f) * 2f);
         return 1f - 2f / (e + 1f);

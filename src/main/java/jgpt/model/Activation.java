@@ -3,9 +3,12 @@ package jgpt.model;
 import java.util.Locale;
 import jgpt.UserException;
 
-/** The MLP non-linearity. {@code GELU_NEW} is GPT-2's tanh-approximated GELU. */
+/**
+ * The MLP non-linearity: {@code GELU_NEW} is GPT-2's tanh-approximated GELU (HF "gelu_new"), {@code GELU} the exact
+ * erf form (HF "gelu", PyTorch's nn.GELU(), used by nanoGPT), {@code RELU} max(0, x).
+ */
 public enum Activation {
-    GELU_NEW("gelu_new"), RELU("relu");
+    GELU_NEW("gelu_new"), GELU("gelu"), RELU("relu");
 
     private final String hfName;
 
@@ -16,8 +19,9 @@ public enum Activation {
 
     public static Activation parse(String name) {
         String n = name.toLowerCase(Locale.ROOT);
-        if (n.equals("gelu") || n.equals("gelu_new") || n.equals("gelu_pytorch_tanh")) return GELU_NEW;
+        if (n.equals("gelu_new") || n.equals("gelu_pytorch_tanh")) return GELU_NEW;
+        if (n.equals("gelu")) return GELU;
         if (n.equals("relu")) return RELU;
-        throw new UserException("unsupported activation '" + name + "'; use gelu_new or relu");
+        throw new UserException("unsupported activation '" + name + "'; use gelu_new, gelu or relu");
     }
 }

@@ -186,6 +186,7 @@ public final class Decoder {
                 layerNorm(b.ln2, px, pa, p);
                 linear(b.mlp.cFc, pa, ph, p, c, cfg.nInner(), false);
                 if (cfg.activation() == Activation.RELU) ActivationKernel.reluForward(ph, 0, ph, 0, p * cfg.nInner());
+                else if (cfg.activation() == Activation.GELU) jgpt.kernels.GeluErfKernel.forward(ph, 0, ph, 0, p * cfg.nInner());
                 else ActivationKernel.geluForward(ph, 0, ph, 0, p * cfg.nInner());
                 linear(b.mlp.cProj, ph, px, p, cfg.nInner(), c, true);
             }

@@ -61,6 +61,7 @@ final class MatVec implements IntRangeBody {
             for (int r = from; r < to; r++) out[r] += bias[biasOff + r];
         }
         if (act == Activation.GELU_NEW) ActivationKernel.geluForward(out, from, out, from, to - from);
+        else if (act == Activation.GELU) jgpt.kernels.GeluErfKernel.forward(out, from, out, from, to - from);
         else if (act == Activation.RELU) ActivationKernel.reluForward(out, from, out, from, to - from);
         if (residual != null) {
             for (int r = from; r < to; r++) residual[r] += out[r];

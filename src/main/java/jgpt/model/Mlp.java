@@ -23,7 +23,11 @@ public final class Mlp {
 
     Tensor forward(Tape tape, Tensor x, Rng rng) {
         Tensor h = cFc.forward(tape, x);                                       // (B, T, 4C)
-        h = cfg.activation() == Activation.RELU ? Relu.apply(tape, h) : Gelu.apply(tape, h);
+        h = switch (cfg.activation()) {
+            case RELU -> Relu.apply(tape, h);
+            case GELU -> Gelu.apply(tape, h, true);
+            case GELU_NEW -> Gelu.apply(tape, h, false);
+        };
         return Dropout.apply(tape, cProj.forward(tape, h), rng == null ? 0f : cfg.dropout(), rng);
     }
 }

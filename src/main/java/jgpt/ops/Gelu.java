@@ -2,20 +2,32 @@ package jgpt.ops;
 
 import jgpt.autograd.Tape;
 import jgpt.kernels.ActivationKernel;
+import jgpt.kernels.GeluErfKernel;
 import jgpt.kernels.Split;
 import jgpt.tensor.Tensor;
 
-/** GELU, tanh approximation (Hendrycks and Gimpel 2016), as GPT-2's "gelu_new". */
+/** GELU (Hendrycks and Gimpel 2016): the tanh approximation of GPT-2's "gelu_new", or the exact erf form. */
 public final class Gelu {
     private Gelu() {}
 
     public static Tensor apply(Tape tape, Tensor x) {
+        return apply(tape, x, false);
+    }
+
+    /** {@code exact}: x Phi(x) with erf (nn.GELU()); otherwise the tanh approximation. */
+    public static Tensor apply(Tape tape, Tensor x, boolean exact) {
         Tensor out = tape.output(x.shape(), tape.needsGrad(x));
-        Split.range(x.size(), (from, to) ->
-                ActivationKernel.geluForward(x.data(), x.offset() + from, out.data(), out.offset() + from, to - from));
+        Split.range(x.size(), (from, to) -> {
+            if (exact) GeluErfKernel.forward(x.data(), x.offset() + from, out.data(), out.offset() + from, to - from);
+            else ActivationKernel.geluForward(x.data(), x.offset() + from, out.data(), out.offset() + from, to - from);
+        });
         if (out.requiresGrad()) {
-            tape.record(() -> Split.range(x.size(), (from, to) -> ActivationKernel.geluBackward(x.data(), x.offset() + from,
-                    out.grad(), out.gradOffset() + from, x.grad(), x.gradOffset() + from, to - from)));
+            tape.record(() -> Split.range(x.size(), (from, to) -> {
+                if (exact) GeluErfKernel.backward(x.data(), x.offset() + from, out.grad(), out.gradOffset() + from,
+                        x.grad(), x.gradOffset() + from, to - from);
+                else ActivationKernel.geluBackward(x.data(), x.offset() + from, out.grad(), out.gradOffset() + from,
+                        x.grad(), x.gradOffset() + from, to - from);
+            }));
         }
         return out;
     }

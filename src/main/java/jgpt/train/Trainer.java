@@ -115,6 +115,10 @@ public final class Trainer {
     }
 
     private float lastGradNorm;
+    private float[] lastEval;
+
+    /** {train, val} loss estimates of the most recent evaluation (null before the first). */
+    public float[] lastEval() { return lastEval == null ? null : lastEval.clone(); }
 
     /**
      * Asks the loop to stop after the current step and write a checkpoint (called from a shutdown hook on
@@ -149,6 +153,7 @@ public final class Trainer {
     /** Mean loss over evalIters batches of each split, without dropout; batches use a fixed seed (same every time). */
     public float[] evaluate() {
         float train = estimate(trainEvalBatches), val = estimate(valBatches);
+        lastEval = new float[] {train, val};
         log.setVal(step, train, val);
         listener.onEval(step, train, val);
         return new float[] {train, val};

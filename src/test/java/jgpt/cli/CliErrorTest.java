@@ -161,6 +161,21 @@ class CliErrorTest {
         expectUserError("--top-p", "generate", "--model", model.toString(), "--top-p", "0");
     }
 
+    @Test void tokenizerLargerThanModelVocabulary() throws IOException {
+        Path dir = copyModel("vocab");
+        Files.delete(dir.resolve(CharTokenizer.FILE));
+        jgpt.tokenizer.ByteLevelBpe.gpt2().save(dir); // 50257 ids for a model with 10
+        expectUserError("vocab_size is 10", "generate", "--model", dir.toString(), "--prompt", "a");
+    }
+
+    @Test void folderWithoutTokenizer() throws IOException {
+        Path dir = copyModel("notok");
+        Files.delete(dir.resolve(CharTokenizer.FILE));
+        expectUserError("holds no tokenizer", "generate", "--model", dir.toString(), "--prompt", "a");
+    }
+
+    @Test void unknownTokenizerName() { expectUserError("unknown tokenizer", "tokenize", "--tokenizer", "gpt5", "--text", "hi"); }
+
     @Test void unknownWeightFormat() { expectUserError("weight format", "generate", "--model", model.toString(), "--weights", "fp8"); }
 
     @Test void unknownFlag() { expectUserError("--bogus", "generate", "--model", model.toString(), "--bogus"); }

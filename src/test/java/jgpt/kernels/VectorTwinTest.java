@@ -77,6 +77,24 @@ class VectorTwinTest {
         }
     }
 
+    @Test void geluExact() {
+        for (int n : SIZES) {
+            float[] x = random(n + 1, 3), d = random(n, 1);
+            float[] o1 = new float[n], o2 = new float[n], g1 = new float[n + 1], g2 = new float[n + 1];
+            GeluErfKernel.forwardScalar(x, 1, o1, 0, n);
+            GeluErfKernel.forward(x, 1, o2, 0, n);
+            assertClose(o1, o2, 1e-6f, "gelu(erf) " + n);
+            GeluErfKernel.backwardScalar(x, 1, d, 0, g1, 1, n);
+            GeluErfKernel.backward(x, 1, d, 0, g2, 1, n);
+            assertClose(g1, g2, 1e-5f, "gelu(erf)' " + n);
+        }
+        // against known values of x * Phi(x)
+        float[] x = {-3f, -1f, 0f, 0.5f, 2f}, out = new float[5];
+        GeluErfKernel.forward(x, 0, out, 0, 5);
+        double[] expected = {-0.0040496, -0.1586553, 0, 0.3457312, 1.9544997};
+        for (int i = 0; i < 5; i++) assertEquals(expected[i], out[i], 2e-6, "gelu(" + x[i] + ")");
+    }
+
     @Test void crossEntropy() {
         for (int v : SIZES) {
             int rows = 4;

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 class DecoderTest {
     @Test void geluLearnedBias() { check(GptConfig.of(2, 2, 16, 12, 13, 0f, true)); }
 
+    @Test void exactGelu() { check(GptConfig.of(1, 2, 16, 8, 13, 0f, true).with(Activation.GELU, PositionalEncoding.LEARNED)); }
+
     @Test void reluSinusoidalNoBias() {
         check(GptConfig.of(2, 4, 16, 12, 13, 0f, false).with(Activation.RELU, PositionalEncoding.SINUSOIDAL));
     }

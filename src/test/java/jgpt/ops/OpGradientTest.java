@@ -61,6 +61,7 @@ class OpGradientTest {
     @Test void gelu() {
         Tensor x = GradCheck.random(rng, 2, 3, 8);
         GradCheck.check("gelu", t -> Gelu.apply(t, x), x);
+        GradCheck.check("gelu exact", t -> Gelu.apply(t, x, true), x);
     }
 
     @Test void relu() {
