@@ -93,6 +93,9 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private final PrintStream console = System.out;
+    /** The end-of-run validation pass reads at most this many tokens (a few seconds for small models). */
+    static final long FULL_VAL_TOKENS = 1_000_000;
+    private TokenSource valTokens;
 
     /** `gpt` with no arguments: nanoGPT's CPU Shakespeare recipe on the bundled corpus, then two samples. */
     int defaultJob() throws IOException {
@@ -124,6 +127,7 @@ final class TrainCommand implements Callable<Integer> {
             TokenSource[] split = tokens(source, tokenizer, ckpt.model().config().vocabSize());
             console.printf(Locale.ROOT, "resuming %s at step %d of %d%n", outDir, ckpt.state().step(), cfg.maxIters());
             trainer = Trainer.resume(ckpt, cfg, split[0], split[1], outDir, progress());
+            valTokens = split[1];
             trainer.withRunInfo(ckpt.state().run(), tokenizer.endOfTextId(), tokenizer::save);
         } else {
             if (Checkpoint.exists(outDir) && !force) {
@@ -142,6 +146,7 @@ final class TrainCommand implements Callable<Integer> {
             TrainConfig cfg = trainConfig();
             describe(model, tokenizer, split, cfg, outDir);
             trainer = new Trainer(model, cfg, split[0], split[1], outDir, progress());
+            valTokens = split[1];
             trainer.withRunInfo(Map.of("data", data, "tokenizer", tokenizerSpec), tokenizer.endOfTextId(), tokenizer::save);
         }
         Trainer running = trainer;
@@ -153,6 +158,9 @@ final class TrainCommand implements Callable<Integer> {
         float[] last = trainer.lastEval() != null ? trainer.lastEval() : trainer.evaluate();
         console.printf(Locale.ROOT, "done: %d steps in %s (%.1f s); last evaluation: train loss %.4f, val loss %.4f; model saved to %s%n",
                 trainer.step(), ProgressPrinter.duration(seconds), seconds, last[0], last[1], outDir);
+        float full = trainer.fullValidationLoss(valTokens, FULL_VAL_TOKENS);
+        console.printf(Locale.ROOT, "val loss over the whole validation split%s: %.4f%n",
+                valTokens.length() - 1 > FULL_VAL_TOKENS ? " (first " + FULL_VAL_TOKENS + " tokens)" : "", full);
         if (sampleTokens > 0) printSamples(trainer.model(), tokenizer, sampleTokens);
         return 0;
     }
