@@ -97,7 +97,7 @@ public final class Bf16Gemv {
             s0 = low(v).fma(FloatVector.fromArray(S, xs, j), s0);
             s1 = high(v).fma(FloatVector.fromArray(S, xs, n + j), s1);
         }
-        float d = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float d = VecMath.sum(s0.add(s1).add(s2.add(s3)));
         for (; j < n; j++) {
             int v = w[wi + j];
             d += Float.intBitsToFloat(v << 16) * xs[j] + Float.intBitsToFloat(v & 0xFFFF0000) * xs[n + j];

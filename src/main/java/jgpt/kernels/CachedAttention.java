@@ -92,12 +92,12 @@ public final class CachedAttention {
         FloatVector vs = FloatVector.broadcast(S, scale), vm = FloatVector.broadcast(S, max);
         FloatVector acc = FloatVector.zero(S);
         for (i = 0; i < bound; i += L) {
-            FloatVector e = FloatVector.fromArray(S, s, so + i).sub(vm).mul(vs).lanewise(VectorOperators.EXP);
+            FloatVector e = VecMath.exp(FloatVector.fromArray(S, s, so + i).sub(vm).mul(vs));
             e.intoArray(s, so + i);
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) sum += s[so + i] = (float) Math.exp((s[so + i] - max) * scale);
+        float sum = VecMath.sum(acc);
+        for (; i < n; i++) sum += s[so + i] = VecMath.exp((s[so + i] - max) * scale);
         return sum;
     }
 }

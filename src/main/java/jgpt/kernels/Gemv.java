@@ -44,7 +44,7 @@ public final class Gemv {
             s3 = FloatVector.fromArray(S, w, wi + p + 3 * L).fma(FloatVector.fromArray(S, x, xi + p + 3 * L), s3);
         }
         for (; p + L <= k; p += L) s0 = FloatVector.fromArray(S, w, wi + p).fma(FloatVector.fromArray(S, x, xi + p), s0);
-        float d = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float d = VecMath.sum(s0.add(s1).add(s2.add(s3)));
         for (; p < k; p++) d += w[wi + p] * x[xi + p];
         return d;
     }

@@ -94,7 +94,7 @@ public final class Int8Gemv {
             }
             acc = t0.add(t1).fma(FloatVector.broadcast(S, s[si + b]), acc);
         }
-        float d = acc.reduceLanes(VectorOperators.ADD);
+        float d = VecMath.sum(acc);
         if (full * BLOCK_INTS < n) {
             float t = 0f;
             for (int j = full * BLOCK_INTS; j < n; j++) {
