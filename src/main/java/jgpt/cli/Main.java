@@ -21,6 +21,13 @@ import picocli.CommandLine.Command;
 public final class Main implements java.util.concurrent.Callable<Integer> {
     static final int USER_ERROR = 2;
 
+    @picocli.CommandLine.Option(names = "--threads", scope = CommandLine.ScopeType.INHERIT, paramLabel = "N",
+            description = "Worker threads for the kernels (default: one per core).")
+    void threads(int n) {
+        if (n < 1) throw new picocli.CommandLine.ParameterException(new CommandLine(this), "--threads must be >= 1, got " + n);
+        jgpt.kernels.Parallel.configure(n);
+    }
+
     @Override
     public Integer call() throws Exception {
         return new TrainCommand().defaultJob();
