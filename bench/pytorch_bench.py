@@ -70,9 +70,11 @@ class GPT(nn.Module):
         self.wpe = nn.Embedding(block, c)
         self.h = nn.ModuleList(Block(c, nh, bias) for _ in range(n_layer))
         self.ln_f = LayerNorm(c, bias)
-        for p in self.parameters():
+        for name, p in self.named_parameters():
             if p.dim() >= 2:
-                nn.init.normal_(p, std=0.02)
+                # nanoGPT / GPT-2: N(0, 0.02), residual projections scaled by 1/sqrt(2 n_layer)
+                std = 0.02 / math.sqrt(2 * n_layer) if name.endswith("c_proj.weight") or name.endswith("mlp_proj.weight") else 0.02
+                nn.init.normal_(p, std=std)
 
     def forward(self, idx, pos0=0, caches=None):
         t = idx.size(1)
