@@ -17,13 +17,36 @@ final class GemmPacking {
         for (int s = 0, is = 0; is < mc; s++, is += mr) {
             int h = Math.min(mr, mc - is);
             int base = s * kc * mr;
-            if (transA) {
+            if (transA && h == 6 && mr == 6) {
+                // op(A)[i, p] = a[p*lda + i]: six contiguous values per k, copied inline (an arraycopy call
+                // per six floats cost more than the copy)
+                for (int p = 0, d = base; p < kc; p++, d += 6) {
+                    int src = aOff + (p0 + p) * lda + i0 + is;
+                    dst[d] = a[src];
+                    dst[d + 1] = a[src + 1];
+                    dst[d + 2] = a[src + 2];
+                    dst[d + 3] = a[src + 3];
+                    dst[d + 4] = a[src + 4];
+                    dst[d + 5] = a[src + 5];
+                }
+            } else if (transA) {
                 // op(A)[i, p] = a[p*lda + i]: each k gives h contiguous values.
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (p0 + p) * lda + i0 + is;
                     int d = base + p * mr;
                     System.arraycopy(a, src, dst, d, h);
                     if (h < mr) Arrays.fill(dst, d + h, d + mr, 0f);
+                }
+            } else if (h == 6 && mr == 6) {
+                // six source rows read side by side so the strip is written sequentially
+                int r0 = aOff + (i0 + is) * lda + p0, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda, r4 = r3 + lda, r5 = r4 + lda;
+                for (int p = 0, d = base; p < kc; p++, d += 6) {
+                    dst[d] = a[r0 + p];
+                    dst[d + 1] = a[r1 + p];
+                    dst[d + 2] = a[r2 + p];
+                    dst[d + 3] = a[r3 + p];
+                    dst[d + 4] = a[r4 + p];
+                    dst[d + 5] = a[r5 + p];
                 }
             } else {
                 // op(A)[i, p] = a[i*lda + p]: interleave h rows.
