@@ -60,6 +60,11 @@ public final class HfConfig {
 
     /** HF-compatible config.json text for {@code cfg}; bos/eos set to {@code endOfText} when it is >= 0. */
     public static String toJson(GptConfig cfg, int endOfText) {
+        return toJson(cfg, endOfText, "float32");
+    }
+
+    /** As above, recording the weights' dtype ("float32", "bfloat16", "float16") as HF's torch_dtype. */
+    public static String toJson(GptConfig cfg, int endOfText, String torchDtype) {
         ObjectNode o = JSON.createObjectNode();
         o.putArray("architectures").add("GPT2LMHeadModel");
         o.put("model_type", "gpt2");
@@ -84,7 +89,7 @@ public final class HfConfig {
         o.put("scale_attn_by_inverse_layer_idx", false);
         o.put("scale_attn_weights", true);
         o.put("tie_word_embeddings", true);
-        o.put("torch_dtype", "float32");
+        o.put("torch_dtype", torchDtype);
         o.put("use_cache", true);
         o.put("vocab_size", cfg.vocabSize());
         ObjectNode ext = o.putObject("jgpt");

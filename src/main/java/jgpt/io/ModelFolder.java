@@ -94,7 +94,12 @@ public final class ModelFolder {
      */
     public static void writeModel(Path dir, Gpt model, DType dtype, int endOfText) throws IOException {
         GptConfig cfg = model.config();
-        AtomicFiles.writeString(dir.resolve(CONFIG), HfConfig.toJson(cfg, endOfText));
+        String torchDtype = switch (dtype) {
+            case BF16 -> "bfloat16";
+            case F16 -> "float16";
+            default -> "float32";
+        };
+        AtomicFiles.writeString(dir.resolve(CONFIG), HfConfig.toJson(cfg, endOfText, torchDtype));
         SafetensorsWriter w = new SafetensorsWriter(dtype).metadata("format", "pt");
         for (Parameters.Entry e : model.parameters().entries()) {
             Tensor t = e.tensor();

@@ -71,6 +71,17 @@ class TrainCliTest {
         assertFalse(java.util.Arrays.equals(b.parameters().get("ln_f.weight").toArray(), f.parameters().get("ln_f.weight").toArray()));
         Object[] g = CliErrorTest.run("generate", "--model", tuned.toString(), "--prompt", "the", "-n", "10");
         assertEquals(0, g[0], (String) g[2]);
+        Path bf16 = tmp.resolve("bf16");
+        Object[] e = CliErrorTest.run("export", "--model", tuned.toString(), "--out", bf16.toString(), "--dtype", "bf16");
+        assertEquals(0, e[0], (String) e[2]);
+        try (var f = jgpt.io.SafetensorsFile.open(bf16.resolve("model.safetensors"))) {
+            assertEquals(jgpt.io.DType.BF16, f.dtype("wte.weight"));
+        }
+        assertTrue(Files.readString(bf16.resolve("config.json")).contains("bfloat16"));
+        Gpt back = ModelFolder.loadModel(bf16);
+        float[] a = t.parameters().data(), c = back.parameters().data();
+        for (int i = 0; i < a.length; i++) assertEquals(a[i], c[i], Math.abs(a[i]) / 128f + 1e-30f, "bf16 keeps 8 bits of mantissa");
+        assertEquals(0, CliErrorTest.run("generate", "--model", bf16.toString(), "--prompt", "the", "-n", "5")[0]);
     }
 
     @Test
