@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import jgpt.UserException;
-import jgpt.autograd.Tape;
 import jgpt.model.Gpt;
-import jgpt.ops.CrossEntropy;
+import jgpt.train.Evaluation;
+import jgpt.train.TokenSource;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,28 +47,11 @@ final class ScoreCommand implements Callable<Integer> {
             }
         }
         if (ids.length < 2) throw new UserException("need at least 2 tokens to score, got " + ids.length);
-        double[] result = score(model, ids);
+        Evaluation.Result r = Evaluation.meanLoss(model, TokenSource.of(ids), model.config().blockSize(),
+                Math.max(1, 2048 / model.config().blockSize()), Long.MAX_VALUE);
         System.out.printf(Locale.ROOT, "tokens      %d%nmean loss   %.4f nats/token%nperplexity  %.3f%n",
-                (long) result[1], result[0], Math.exp(result[0]));
+                r.tokens(), r.meanLoss(), Math.exp(r.meanLoss()));
         return 0;
-    }
-
-    /** {mean loss, tokens predicted}: windows of block_size, each token after the first predicted once. */
-    static double[] score(Gpt model, int[] ids) {
-        int block = model.config().blockSize();
-        Tape tape = new Tape();
-        tape.setGradEnabled(false);
-        double total = 0;
-        long count = 0;
-        for (int start = 0; start + 1 < ids.length; start += block) {
-            int t = Math.min(block, ids.length - 1 - start);
-            int[] x = java.util.Arrays.copyOfRange(ids, start, start + t);
-            int[] y = java.util.Arrays.copyOfRange(ids, start + 1, start + 1 + t);
-            total += (double) CrossEntropy.apply(tape, model.forward(tape, x, 1, t, null), y).get(0) * t;
-            count += t;
-            tape.reset();
-        }
-        return new double[] {total / count, count};
     }
 
     static int[] parseIds(String text, String label) {

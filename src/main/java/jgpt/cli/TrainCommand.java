@@ -93,7 +93,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private final PrintStream console = System.out;
-    /** The end-of-run validation pass reads at most this many tokens (a few seconds for small models). */
+    /** The end-of-run validation pass reads at most this many tokens. */
     static final long FULL_VAL_TOKENS = 1_000_000;
     private TokenSource valTokens;
 
@@ -158,9 +158,12 @@ final class TrainCommand implements Callable<Integer> {
         float[] last = trainer.lastEval() != null ? trainer.lastEval() : trainer.evaluate();
         console.printf(Locale.ROOT, "done: %d steps in %s (%.1f s); last evaluation: train loss %.4f, val loss %.4f; model saved to %s%n",
                 trainer.step(), ProgressPrinter.duration(seconds), seconds, last[0], last[1], outDir);
-        float full = trainer.fullValidationLoss(valTokens, FULL_VAL_TOKENS);
+        int context = trainer.model().config().blockSize();
+        // a few seconds of forward passes at most: ~2e12 FLOPs at 2 FLOPs per parameter and token
+        long budget = Math.min(FULL_VAL_TOKENS, (long) (2e12 / (2.0 * trainer.model().parameters().count())));
+        var full = jgpt.train.Evaluation.meanLoss(trainer.model(), valTokens, context, Math.max(1, 2048 / context), budget);
         console.printf(Locale.ROOT, "val loss over the whole validation split%s: %.4f%n",
-                valTokens.length() - 1 > FULL_VAL_TOKENS ? " (first " + FULL_VAL_TOKENS + " tokens)" : "", full);
+                valTokens.length() - 1 > budget ? " (first " + budget + " tokens)" : "", full.meanLoss());
         if (sampleTokens > 0) printSamples(trainer.model(), tokenizer, sampleTokens);
         return 0;
     }

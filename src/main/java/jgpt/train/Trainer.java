@@ -175,35 +175,6 @@ public final class Trainer {
         return (float) (sum / cfg.evalIters());
     }
 
-    /**
-     * Mean next-token loss over the validation split (its first {@code maxTokens} tokens) in consecutive windows
-     * of the training sequence length: an estimate free of batch-sampling noise, for the end of a run.
-     */
-    public float fullValidationLoss(TokenSource val, long maxTokens) {
-        int t = seqLen, b = cfg.batchSize();
-        long usable = Math.min(val.length() - 1, maxTokens);
-        long windows = usable / t;
-        if (windows == 0) return Float.NaN;
-        int[] x = new int[b * t], y = new int[b * t];
-        double sum = 0;
-        tape.setGradEnabled(false);
-        try {
-            for (long w = 0; w < windows; w += b) {
-                int n = (int) Math.min(b, windows - w);
-                for (int i = 0; i < n; i++) {
-                    val.copy((w + i) * t, x, i * t, t);
-                    val.copy((w + i) * t + 1, y, i * t, t);
-                }
-                int[] xs = n == b ? x : java.util.Arrays.copyOf(x, n * t), ys = n == b ? y : java.util.Arrays.copyOf(y, n * t);
-                sum += (double) model.loss(tape, xs, ys, n, t, null).get(0) * n;
-                tape.reset();
-            }
-        } finally {
-            tape.setGradEnabled(true);
-        }
-        return (float) (sum / windows);
-    }
-
     public void saveCheckpoint() throws IOException {
         Checkpoint.State state = new Checkpoint.State(Checkpoint.FORMAT_VERSION, step, rng.state(), cfg, runInfo);
         Checkpoint.save(outDir, model, optimizer, state, log, endOfText, extraFiles);

@@ -74,8 +74,8 @@ class TrainCliTest {
         Path bf16 = tmp.resolve("bf16");
         Object[] e = CliErrorTest.run("export", "--model", tuned.toString(), "--out", bf16.toString(), "--dtype", "bf16");
         assertEquals(0, e[0], (String) e[2]);
-        try (var f = jgpt.io.SafetensorsFile.open(bf16.resolve("model.safetensors"))) {
-            assertEquals(jgpt.io.DType.BF16, f.dtype("wte.weight"));
+        try (var weights = jgpt.io.SafetensorsFile.open(bf16.resolve("model.safetensors"))) {
+            assertEquals(jgpt.io.DType.BF16, weights.dtype("wte.weight"));
         }
         assertTrue(Files.readString(bf16.resolve("config.json")).contains("bfloat16"));
         Gpt back = ModelFolder.loadModel(bf16);
