@@ -110,8 +110,8 @@ public final class Benchmarks {
         for (int i = 0; i < b.length; i++) b[i] = rng.nextFloat() - 0.5f;
         int lda = transA ? m : k, ldb = transB ? k : n;
         double flop = 2.0 * m * n * k;
-        // at least ~0.2 s of warm-up so C2 compiles the kernels
-        long warmEnd = System.nanoTime() + 200_000_000L;
+        // warm-up so C2 has compiled the kernels for this shape
+        long warmEnd = System.nanoTime() + 300_000_000L;
         do Gemm.sgemm(transA, transB, m, n, k, a, 0, lda, b, 0, ldb, c, 0, n, false); while (System.nanoTime() < warmEnd);
         double[] times = new double[repeats];
         for (int r = 0; r < repeats; r++) {
