@@ -28,12 +28,6 @@ public final class Tape {
         return new Tensor(v, 0, shape, gr, 0, this);
     }
 
-    /** A new output tensor with zeroed values. */
-    public Tensor zeroedOutput(Shape shape, boolean requiresGrad) {
-        Tensor t = output(shape, requiresGrad);
-        java.util.Arrays.fill(t.data(), 0f);
-        return t;
-    }
 
     /** A scratch array saved for a backward pass (stale contents). */
     public float[] scratch(int size) {

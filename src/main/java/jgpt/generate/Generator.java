@@ -47,16 +47,12 @@ public final class Generator {
         int len = prompt.length;
         decoder.reset();
         float[] logits = decoder.prefill(prompt);
-        float[] dist = listener == null ? null : new float[vocab];
         int produced = 0;
         while (produced < cfg.maxNewTokens()) {
             int next = sampler.sample(logits);
             history[len++] = next;
             produced++;
-            if (listener != null) {
-                Sampler.softmax(logits, cfg.temperature(), dist);
-                listener.onToken(next, sampler.lastProbability(), dist);
-            }
+            if (listener != null) listener.onToken(next, sampler.lastProbability(), sampler.distribution());
             if (next == endOfText || produced == cfg.maxNewTokens()) break;
             if (decoder.cache().isFull()) {
                 decoder.reset();

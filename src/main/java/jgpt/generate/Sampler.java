@@ -25,6 +25,12 @@ public final class Sampler {
     /** Probability (under temperature 1 softmax for greedy, else under the filtered distribution) of the last pick. */
     public float lastProbability() { return lastProbability; }
 
+    /**
+     * The softmax (temperature applied; 1 for greedy) of the logits passed to the last {@link #sample} call,
+     * before top-k/top-p filtering. A buffer reused by the next call.
+     */
+    public float[] distribution() { return probs; }
+
     /** Softmax of logits / temperature (temperature 0 treated as 1) into {@code out}. */
     public static void softmax(float[] logits, float temperature, float[] out) {
         float t = temperature == 0f ? 1f : temperature;

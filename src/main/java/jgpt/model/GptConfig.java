@@ -71,9 +71,6 @@ public record GptConfig(int nLayer, int nHead, int nEmbd, int blockSize, int voc
         return new GptConfig(nLayer, nHead, nEmbd, blockSize, vocabSize, nInner, p, bias, activation, positional, layerNormEps);
     }
 
-    public GptConfig withVocabSize(int v) {
-        return new GptConfig(nLayer, nHead, nEmbd, blockSize, v, nInner, dropout, bias, activation, positional, layerNormEps);
-    }
 
     public GptConfig with(Activation a, PositionalEncoding p) {
         return new GptConfig(nLayer, nHead, nEmbd, blockSize, vocabSize, nInner, dropout, bias, a, p, layerNormEps);
