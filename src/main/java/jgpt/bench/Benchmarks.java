@@ -9,6 +9,7 @@ import jgpt.model.GptConfig;
 import jgpt.tensor.Rng;
 import jgpt.tensor.Tensor;
 import jgpt.train.AdamW;
+import jgpt.train.DataParallel;
 import jgpt.train.GradClip;
 
 /**
@@ -54,7 +55,7 @@ public final class Benchmarks {
         AdamW opt = new AdamW(model.parameters(), 0.9f, 0.95f, 1e-8f, 0.1f);
         Rng rng = new Rng(2);
         int[] x = new int[batch * seq], y = new int[batch * seq];
-        Tape tape = new Tape();
+        DataParallel replicas = new DataParallel(model, new Tape(), batch, seq);
         double[] times = new double[steps];
         long allocated = 0;
         for (int s = -warmup; s < steps; s++) {
@@ -62,9 +63,8 @@ public final class Benchmarks {
             for (int i = 0; i < x.length; i++) { x[i] = rng.nextInt(vocab); y[i] = rng.nextInt(vocab); }
             long t0 = System.nanoTime();
             model.parameters().zeroGrad();
-            Tensor loss = model.loss(tape, x, y, batch, seq, null);
-            tape.backward(loss);
-            tape.reset();
+            replicas.forwardBackward(x, y, 1f, rng);
+            replicas.reduceGradients();
             GradClip.clip(model.parameters().grad(), 1f);
             opt.step(1e-4f);
             if (s >= 0) times[s] = (System.nanoTime() - t0) / 1e6;

@@ -39,15 +39,27 @@ public final class Gpt {
 
     /** A model with zeroed parameters; without gradients ({@code trainable} false) it can only run inference. */
     public Gpt(GptConfig cfg, boolean trainable) {
+        this(cfg, new Parameters(cfg.parameterCount(), trainable));
+        if (cfg.positional() != PositionalEncoding.LEARNED) SinusoidalPositions.fill(wpe);
+    }
+
+    private Gpt(GptConfig cfg, Parameters params) {
         this.cfg = cfg;
-        this.params = new Parameters(cfg.parameterCount(), trainable);
+        this.params = params;
         wte = params.create("wte.weight", Shape.of(cfg.vocabSize(), cfg.nEmbd()), true, true);
         boolean learned = cfg.positional() == PositionalEncoding.LEARNED;
         wpe = params.create("wpe.weight", Shape.of(cfg.blockSize(), cfg.nEmbd()), learned, learned);
         for (int i = 0; i < cfg.nLayer(); i++) blocks.add(new Block(params, "h." + i, cfg));
         lnF = new LayerNorm(params, "ln_f", cfg.nEmbd(), cfg.bias(), cfg.layerNormEps());
         params.checkComplete();
-        if (!learned) SinusoidalPositions.fill(wpe);
+    }
+
+    /**
+     * A replica for data-parallel training: the same weights (shared, not copied) with its own zeroed
+     * gradient array, so replicas can run forward and backward on different rows of a batch at the same time.
+     */
+    public Gpt replica() {
+        return new Gpt(cfg, new Parameters(params.data(), new float[params.data().length]));
     }
 
     /** A freshly initialised model (GPT-2 scheme: N(0, 0.02), residual projections scaled by 1/sqrt(2 n_layer)). */

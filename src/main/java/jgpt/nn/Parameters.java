@@ -32,8 +32,17 @@ public final class Parameters {
 
     /** With {@code withGrad} false no gradient array is allocated (inference: half the memory). */
     public Parameters(int total, boolean withGrad) {
-        this.data = new float[total];
-        this.grad = withGrad ? new float[total] : null;
+        this(new float[total], withGrad ? new float[total] : null);
+    }
+
+    /**
+     * A layout over existing arrays: given another model's values and a fresh gradient array, the result is a
+     * replica that reads the same weights but accumulates its own gradients (data-parallel training).
+     */
+    public Parameters(float[] data, float[] grad) {
+        if (grad != null && grad.length != data.length) throw new IllegalArgumentException("gradient and value arrays differ in length");
+        this.data = data;
+        this.grad = grad;
     }
 
     /**

@@ -24,6 +24,7 @@ public final class Trainer {
     private final AdamW optimizer;
     private final BatchSampler trainBatches, valBatches, trainEvalBatches;
     private final Tape tape = new Tape();
+    private final DataParallel replicas;
     private final Rng rng;
     private final LossLog log;
     private final Path outDir;
@@ -49,6 +50,7 @@ public final class Trainer {
         this.trainBatches = new BatchSampler(train, cfg.batchSize(), t, "train");
         this.trainEvalBatches = new BatchSampler(train, cfg.batchSize(), t, "train");
         this.valBatches = new BatchSampler(val, cfg.batchSize(), t, "validation");
+        this.replicas = new DataParallel(model, tape, cfg.batchSize(), t);
         this.rng = new Rng(cfg.seed());
         this.log = new LossLog();
         this.outDir = outDir;
@@ -137,14 +139,11 @@ public final class Trainer {
     float trainStep(float lr) {
         model.parameters().zeroGrad();
         float total = 0f;
-        int b = cfg.batchSize(), t = seqLen;
         for (int micro = 0; micro < cfg.gradAccum(); micro++) {
             trainBatches.next(rng);
-            Tensor loss = model.loss(tape, trainBatches.inputs, trainBatches.targets, b, t, rng);
-            total += loss.get(0);
-            tape.backward(loss, 1f / cfg.gradAccum());
-            tape.reset();
+            total += replicas.forwardBackward(trainBatches.inputs, trainBatches.targets, 1f / cfg.gradAccum(), rng);
         }
+        replicas.reduceGradients();
         lastGradNorm = GradClip.clip(model.parameters().grad(), cfg.gradClip());
         optimizer.step(lr);
         return total / cfg.gradAccum();

@@ -26,8 +26,9 @@ class ExactResumeTest {
     }
 
     static TrainConfig config() {
-        // dropout below exercises the shared random stream; grad accumulation and clipping are on
-        return new TrainConfig(3, 2, 20, 3e-3f, 3e-4f, 4, 20, 0.9f, 0.99f, 0.1f, 0.5f, 5, 2, 0, 42, 0, false);
+        // dropout below exercises the shared random stream; grad accumulation and clipping are on; an even
+        // batch splits across two data-parallel replicas
+        return new TrainConfig(4, 2, 20, 3e-3f, 3e-4f, 4, 20, 0.9f, 0.99f, 0.1f, 0.5f, 5, 2, 0, 42, 0, false);
     }
 
     @Test

@@ -1,0 +1,103 @@
+package jgpt.train;
+
+import java.util.Arrays;
+import jgpt.autograd.Tape;
+import jgpt.kernels.IntRangeBody;
+import jgpt.kernels.Parallel;
+import jgpt.kernels.Split;
+import jgpt.kernels.Vec;
+import jgpt.model.Gpt;
+import jgpt.tensor.Rng;
+
+/**
+ * Forward and backward of one batch, split by rows across model replicas that share the weights but own their
+ * gradients and activation buffers, each replica on its own core. For small models this beats splitting every
+ * op across cores: a `baby` step is hundreds of tiny ops, and each split op costs a hand-off between threads.
+ * The number of replicas depends on the model and batch only (never on the core count), and replica gradients
+ * are added into the model's in a fixed order, so a run gives the same bits on any machine.
+ */
+public final class DataParallel implements IntRangeBody {
+    /** Above this many parameters one model uses every core per op (big GEMMs split well; a gradient copy costs memory). */
+    static final long MAX_PARAMETERS = Long.getLong("jgpt.dataParallel.maxParameters", 50_000_000L);
+
+    private final Gpt[] replicas;          // [0] is the model itself
+    private final Tape[] tapes;
+    private final Rng[] rngs;
+    private final int[][] inputs, targets;
+    private final int[] rows;
+    private final float[] losses;
+    private final int time;
+    private float scale;
+
+    public DataParallel(Gpt model, Tape tape, int batch, int time) {
+        int n = replicasFor(model, batch);
+        this.replicas = new Gpt[n];
+        this.tapes = new Tape[n];
+        this.rngs = new Rng[n];
+        this.inputs = new int[n][];
+        this.targets = new int[n][];
+        this.rows = new int[n + 1];
+        this.losses = new float[n];
+        this.time = time;
+        for (int r = 0; r < n; r++) {
+            replicas[r] = r == 0 ? model : model.replica();
+            tapes[r] = r == 0 ? tape : new Tape();
+            rngs[r] = new Rng(0);
+            rows[r + 1] = batch * (r + 1) / n;
+            inputs[r] = new int[(rows[r + 1] - rows[r]) * time];
+            targets[r] = new int[inputs[r].length];
+        }
+    }
+
+    /** Two replicas for small models and even batches, else one. */
+    public static int replicasFor(Gpt model, int batch) {
+        int forced = Integer.getInteger("jgpt.dataParallel.replicas", 0);
+        if (forced > 0) return Math.min(forced, batch);
+        return batch % 2 == 0 && model.parameters().count() <= MAX_PARAMETERS ? 2 : 1;
+    }
+
+    public int replicas() { return replicas.length; }
+
+    /**
+     * Accumulates the gradient of {@code scale} x (mean loss over the batch) into every replica and returns the
+     * mean loss. {@code rng} seeds each replica's dropout.
+     */
+    public float forwardBackward(int[] batchInputs, int[] batchTargets, float scale, Rng rng) {
+        int batch = rows[rows.length - 1];
+        for (int r = 0; r < replicas.length; r++) {
+            System.arraycopy(batchInputs, rows[r] * time, inputs[r], 0, inputs[r].length);
+            System.arraycopy(batchTargets, rows[r] * time, targets[r], 0, targets[r].length);
+            rngs[r].setState(rng.nextLong());
+        }
+        this.scale = scale;
+        Parallel.parallelFor(replicas.length, this);
+        float loss = 0f;
+        for (int r = 0; r < replicas.length; r++) loss += losses[r] * (rows[r + 1] - rows[r]) / batch;
+        return loss;
+    }
+
+    /** Runs replicas [from, to): the kernels inside run on this thread (the pool is busy with the replicas). */
+    @Override
+    public void run(int from, int to) {
+        int batch = rows[rows.length - 1];
+        for (int r = from; r < to; r++) {
+            int b = rows[r + 1] - rows[r];
+            var loss = replicas[r].loss(tapes[r], inputs[r], targets[r], b, time, rngs[r]);
+            losses[r] = loss.get(0);
+            tapes[r].backward(loss, scale * b / batch);
+            tapes[r].reset();
+        }
+    }
+
+    /** Adds every other replica's gradients into the model's (in replica order) and zeroes them. */
+    public void reduceGradients() {
+        float[] total = replicas[0].parameters().grad();
+        for (int r = 1; r < replicas.length; r++) {
+            float[] g = replicas[r].parameters().grad();
+            Split.range(total.length, (from, to) -> {
+                Vec.add(g, from, total, from, to - from);
+                Arrays.fill(g, from, to, 0f);
+            });
+        }
+    }
+}
