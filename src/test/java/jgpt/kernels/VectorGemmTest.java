@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** VectorGemm (all paths: small, gemv, packed, parallel) against the ScalarGemm specification. */
 class VectorGemmTest {
-    private static final int[] SIZES = {1, 3, 17, 33, 65, 127};
+    private static final int[] SIZES = {1, 3, 17, 32, 33, 65, 96, 127};
 
     @Test
     void oddSizesAllTransposesBothModes() {
