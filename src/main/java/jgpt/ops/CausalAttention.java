@@ -43,22 +43,26 @@ public final class CausalAttention {
     static Tensor flash(Tape tape, Tensor qkv, int nHead) {
         int b = qkv.shape().dim(0), t = qkv.shape().dim(1), c = qkv.shape().dim(2) / 3;
         Tensor out = tape.output(Shape.of(b, t, c), tape.needsGrad(qkv));
-        int pairs = b * nHead, scratch = FlashAttentionKernel.SCRATCH;
+        int pairs = b * nHead, parts = Math.min(pairs, Parallel.threads()), scratch = FlashAttentionKernel.SCRATCH;
         float[] lse = tape.scratch(pairs * t);
-        // one scratch slice per pair, so pairs running at the same time never share one
-        float[] work = tape.scratch(pairs * scratch);
-        Parallel.parallelFor(pairs, (from, to) -> {
-            for (int bh = from; bh < to; bh++) {
-                FlashAttentionKernel.forward(qkv.data(), qkv.offset(), out.data(), out.offset(), lse, work, bh * scratch,
-                        bh / nHead, bh % nHead, t, c, nHead);
+        // one scratch slice per part: a part's pairs run one after another on one thread, parts never share a slice
+        float[] work = tape.scratch(parts * scratch);
+        Parallel.parallelFor(parts, (from, to) -> {
+            for (int part = from; part < to; part++) {
+                for (int bh = pairs * part / parts, end = pairs * (part + 1) / parts; bh < end; bh++) {
+                    FlashAttentionKernel.forward(qkv.data(), qkv.offset(), out.data(), out.offset(), lse, work, part * scratch,
+                            bh / nHead, bh % nHead, t, c, nHead);
+                }
             }
         });
         if (out.requiresGrad()) {
-            tape.record(() -> Parallel.parallelFor(pairs, (from, to) -> {
-                for (int bh = from; bh < to; bh++) {
-                    FlashAttentionKernel.backward(qkv.data(), qkv.offset(), out.data(), out.offset(), lse,
-                            qkv.grad(), qkv.gradOffset(), out.grad(), out.gradOffset(), work, bh * scratch,
-                            bh / nHead, bh % nHead, t, c, nHead);
+            tape.record(() -> Parallel.parallelFor(parts, (from, to) -> {
+                for (int part = from; part < to; part++) {
+                    for (int bh = pairs * part / parts, end = pairs * (part + 1) / parts; bh < end; bh++) {
+                        FlashAttentionKernel.backward(qkv.data(), qkv.offset(), out.data(), out.offset(), lse,
+                                qkv.grad(), qkv.gradOffset(), out.grad(), out.gradOffset(), work, part * scratch,
+                                bh / nHead, bh % nHead, t, c, nHead);
+                    }
                 }
             }));
         }
