@@ -16,7 +16,7 @@ public final class FlashAttentionKernel {
     private static final VectorSpecies<Float> S = Vec.S;
     private static final int L = Vec.L;
 
-    // Tile sizes measured at hd = 64 (T = 256 and 1024, one thread): 32 x 64 tiles ran 1.5x slower than the
+    // Tile sizes measured at hd = 64 (T = 256 and 1024, one thread): 32 x 64 tiles ran 1.3-1.5x slower than the
     // stored-probability kernel, 96 x 384 about as fast. 96 rows is a whole number of VectorGemm's 6-row
     // micro-tiles; wide key tiles make fewer, larger GEMMs.
     /** Query rows per tile. */
