@@ -122,7 +122,8 @@ public final class VectorGemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean load = accumulate || pc > 0;
-                int fullWidth = transB ? 0 : nc - nc % NR;
+                // columns read in place: whole NR strips, plus a last strip of exactly NR/2 (the narrow kernel)
+                int fullWidth = transB ? 0 : nc % NR == NR / 2 ? nc : nc - nc % NR;
                 if (transB) GemmPacking.packB(true, b, bOff, ldb, pc, kc, jc, nc, buf.b, NR);
                 else if (fullWidth < nc) GemmPacking.packB(false, b, bOff, ldb, pc, kc, jc + fullWidth, nc - fullWidth, buf.b, NR);
                 for (int ic = i0; ic < i1; ic += MC) {
