@@ -85,7 +85,7 @@ public final class CachedAttention {
         int i = 0, bound = S.loopBound(n);
         if (bound > 0) {
             FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (; i < bound; i += L) m = m.max(FloatVector.fromArray(S, s, so + i));
+            for (; i < bound; i += L) m = FloatVector.fromArray(S, s, so + i).max(m);
             max = m.reduceLanes(VectorOperators.MAX);
         }
         for (; i < n; i++) max = Math.max(max, s[so + i]);
@@ -94,7 +94,7 @@ public final class CachedAttention {
         for (i = 0; i < bound; i += L) {
             FloatVector e = VecMath.exp(FloatVector.fromArray(S, s, so + i).sub(vm).mul(vs));
             e.intoArray(s, so + i);
-            acc = acc.add(e);
+            acc = e.add(acc);
         }
         float sum = VecMath.sum(acc);
         for (; i < n; i++) sum += s[so + i] = VecMath.exp((s[so + i] - max) * scale);
