@@ -79,7 +79,7 @@ public final class LayerNormKernel {
                 FloatVector n = FloatVector.fromArray(S, x, xi + i).sub(vm).mul(vs);
                 FloatVector g = FloatVector.fromArray(S, dout, di + i);
                 FloatVector dn = FloatVector.fromArray(S, w, wOff + i).mul(g);
-                accD = accD.add(dn);
+                accD = dn.add(accD);
                 accDN = dn.fma(n, accDN);
                 if (dw != null) n.fma(g, FloatVector.fromArray(S, dw, dwOff + i)).intoArray(dw, dwOff + i);
                 if (db != null) g.add(FloatVector.fromArray(S, db, dbOff + i)).intoArray(db, dbOff + i);

@@ -22,7 +22,7 @@ public final class SoftmaxKernel {
             float max = Vec.max(logits, li, n);
             FloatVector acc = FloatVector.zero(S);
             int i = 0;
-            for (; i < bound; i += L) acc = acc.add(VecMath.exp(FloatVector.fromArray(S, logits, li + i).sub(max)));
+            for (; i < bound; i += L) acc = VecMath.exp(FloatVector.fromArray(S, logits, li + i).sub(max)).add(acc);
             double sum = VecMath.sum(acc);
             for (; i < n; i++) sum += VecMath.exp(logits[li + i] - max);
             float l = max + (float) Math.log(sum);

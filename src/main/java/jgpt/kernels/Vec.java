@@ -8,6 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector API building blocks over float arrays (the machine's preferred width, 512 bits with AVX-512), each
  * with a scalar tail. Small static methods on primitive arrays so C2 inlines and intrinsifies them.
  * The plain loops in {@link #dotScalar} etc. are the specifications the tests compare against.
+ * <p>In loops, an accumulator is the argument, not the receiver ({@code acc = v.add(acc)}, not
+ * {@code acc.add(v)}): C2 parses a loop-carried vector as plain FloatVector, so a call on it is virtual unless
+ * the type profile happens to be clean, and when it is not (tiering-dependent) every iteration boxes a vector
+ * (seen as ~100 KB allocated per decoded token in some runs). A fresh vector has its exact type.
  */
 public final class Vec {
     private Vec() {}
@@ -79,7 +83,7 @@ public final class Vec {
         if (n >= L) {
             FloatVector acc = FloatVector.zero(S);
             int bound = S.loopBound(n);
-            for (; i < bound; i += L) acc = acc.add(FloatVector.fromArray(S, x, xo + i));
+            for (; i < bound; i += L) acc = FloatVector.fromArray(S, x, xo + i).add(acc);
             s = VecMath.sum(acc);
         }
         for (; i < n; i++) s += x[xo + i];
@@ -93,7 +97,7 @@ public final class Vec {
         if (n >= L) {
             FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             int bound = S.loopBound(n);
-            for (; i < bound; i += L) acc = acc.max(FloatVector.fromArray(S, x, xo + i));
+            for (; i < bound; i += L) acc = FloatVector.fromArray(S, x, xo + i).max(acc);
             m = acc.reduceLanes(VectorOperators.MAX);
         }
         for (; i < n; i++) m = Math.max(m, x[xo + i]);
@@ -110,7 +114,7 @@ public final class Vec {
             for (; i < bound; i += L) {
                 FloatVector e = VecMath.exp(FloatVector.fromArray(S, x, xo + i).sub(shift));
                 e.intoArray(x, xo + i);
-                acc = acc.add(e);
+                acc = e.add(acc);
             }
             s = VecMath.sum(acc);
         }

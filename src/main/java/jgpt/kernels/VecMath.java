@@ -27,9 +27,20 @@ public final class VecMath {
         return f;
     }
 
-    /** Sum of the lanes, always in the same pairwise order. */
+    /**
+     * Sum of the lanes, always in the same pairwise order. Written without a loop for up to 16 lanes: a vector
+     * carried around a loop is only typed as FloatVector when C2 parses it, and without a clean type profile its
+     * calls stay virtual and every step boxes (see {@link Vec}).
+     */
     public static float sum(FloatVector v) {
-        for (VectorShuffle<Float> f : FOLDS) v = v.add(v.rearrange(f));
+        int steps = FOLDS.length;
+        if (steps > 4) {
+            for (int s = 0; s < steps - 4; s++) v = v.add(v.rearrange(FOLDS[s]));
+        }
+        if (steps >= 4) v = v.add(v.rearrange(FOLDS[steps - 4]));
+        if (steps >= 3) v = v.add(v.rearrange(FOLDS[steps - 3]));
+        if (steps >= 2) v = v.add(v.rearrange(FOLDS[steps - 2]));
+        if (steps >= 1) v = v.add(v.rearrange(FOLDS[steps - 1]));
         return v.lane(0);
     }
 

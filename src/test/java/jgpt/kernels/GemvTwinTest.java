@@ -70,16 +70,19 @@ class GemvTwinTest {
     @Test void int8() {
         for (int k : K2) for (int rows : ROWS) {
             float[] wf = random(rows * k), x = random(k + 2);
-            int n = Int8Gemv.ints(k), nb = Int8Gemv.blocks(k);
-            int[] q = new int[7 + rows * n];
+            int nb = Int8Gemv.blocks(k);
+            byte[] q = new byte[7 + rows * k];
             float[] s = new float[1 + rows * nb];
-            for (int r = 0; r < rows; r++) Int8Gemv.quantizeRow(wf, r * k, k, q, 7 + r * n, s, 1 + r * nb);
-            float[] xs = new float[4 * n];
-            Int8Gemv.splitInput(x, 2, k, xs);
-            float[] want = new float[rows], got = new float[rows];
-            Int8Gemv.rowsScalar(q, 7, s, 1, k, x, 2, want, 0, 0, rows);
-            Int8Gemv.rows(q, 7, s, 1, k, xs, got, 0, 0, rows);
+            for (int r = 0; r < rows; r++) Int8Gemv.quantizeRow(wf, r * k, k, q, 7 + r * k, s, 1 + r * nb);
+            float[] want = new float[rows + 1], got = new float[rows + 1];
+            Int8Gemv.rowsScalar(q, 7, s, 1, k, x, 2, want, 1, 0, rows);
+            Int8Gemv.rows(q, 7, s, 1, k, x, 2, got, 1, 0, rows);
             close(want, got, wf, x, k, "int8 k=" + k);
+            // a sub-range leaves other rows alone
+            float[] part = new float[rows + 1];
+            Int8Gemv.rows(q, 7, s, 1, k, x, 2, part, 1, 1, rows);
+            assertEquals(0f, part[1]);
+            for (int r = 2; r <= rows; r++) assertEquals(got[r], part[r]);
         }
     }
 
@@ -87,14 +90,14 @@ class GemvTwinTest {
         int k = 150;
         float[] w = random(k);
         w[70] = 50f; // an outlier only coarsens its own block
-        int[] q = new int[Int8Gemv.ints(k)];
+        byte[] q = new byte[k];
         float[] s = new float[Int8Gemv.blocks(k)];
         Int8Gemv.quantizeRow(w, 0, k, q, 0, s, 0);
         for (int p = 0; p < k; p++) {
             float scale = s[p / Int8Gemv.BLOCK];
-            assertEquals(w[p], Int8Gemv.quant(q, 0, p) * scale, scale * 0.5f + 1e-6f, "weight " + p);
+            assertEquals(w[p], q[p] * scale, scale * 0.5f + 1e-6f, "weight " + p);
         }
-        assertEquals(127, Int8Gemv.quant(q, 0, 70));
+        assertEquals(127, q[70]);
         assertEquals(true, s[0] < 0.1f && s[2] < 0.1f);
     }
 
