@@ -28,6 +28,7 @@ public final class DataParallel implements IntRangeBody {
     private final float[] losses;
     private final int time;
     private float scale;
+    private boolean training;
 
     public DataParallel(Gpt model, Tape tape, int batch, int time) {
         int n = replicasFor(model, batch);
@@ -63,13 +64,23 @@ public final class DataParallel implements IntRangeBody {
      * mean loss. {@code rng} seeds each replica's dropout.
      */
     public float forwardBackward(int[] batchInputs, int[] batchTargets, float scale, Rng rng) {
+        for (int r = 0; r < replicas.length; r++) rngs[r].setState(rng.nextLong());
+        this.scale = scale;
+        return run(batchInputs, batchTargets, true);
+    }
+
+    /** Mean loss over the batch without dropout or gradients (evaluation). */
+    public float meanLoss(int[] batchInputs, int[] batchTargets) {
+        return run(batchInputs, batchTargets, false);
+    }
+
+    private float run(int[] batchInputs, int[] batchTargets, boolean training) {
         int batch = rows[rows.length - 1];
         for (int r = 0; r < replicas.length; r++) {
             System.arraycopy(batchInputs, rows[r] * time, inputs[r], 0, inputs[r].length);
             System.arraycopy(batchTargets, rows[r] * time, targets[r], 0, targets[r].length);
-            rngs[r].setState(rng.nextLong());
         }
-        this.scale = scale;
+        this.training = training;
         Parallel.parallelFor(replicas.length, this);
         float loss = 0f;
         for (int r = 0; r < replicas.length; r++) loss += losses[r] * (rows[r + 1] - rows[r]) / batch;
@@ -82,10 +93,16 @@ public final class DataParallel implements IntRangeBody {
         int batch = rows[rows.length - 1];
         for (int r = from; r < to; r++) {
             int b = rows[r + 1] - rows[r];
-            var loss = replicas[r].loss(tapes[r], inputs[r], targets[r], b, time, rngs[r]);
-            losses[r] = loss.get(0);
-            tapes[r].backward(loss, scale * b / batch);
-            tapes[r].reset();
+            Tape tape = tapes[r];
+            tape.setGradEnabled(training);
+            try {
+                var loss = replicas[r].loss(tape, inputs[r], targets[r], b, time, training ? rngs[r] : null);
+                losses[r] = loss.get(0);
+                if (training) tape.backward(loss, scale * b / batch);
+            } finally {
+                tape.reset();
+                tape.setGradEnabled(true);
+            }
         }
     }
 

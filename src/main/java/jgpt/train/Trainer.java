@@ -7,7 +7,6 @@ import jgpt.autograd.Tape;
 import jgpt.io.IOConsumer;
 import jgpt.model.Gpt;
 import jgpt.tensor.Rng;
-import jgpt.tensor.Tensor;
 
 /**
  * The training loop of nanoGPT's train.py: random batches, gradient accumulation, clipping, AdamW with a
@@ -23,7 +22,6 @@ public final class Trainer {
     private final TrainConfig cfg;
     private final AdamW optimizer;
     private final BatchSampler trainBatches, valBatches, trainEvalBatches;
-    private final Tape tape = new Tape();
     private final DataParallel replicas;
     private final Rng rng;
     private final LossLog log;
@@ -50,7 +48,7 @@ public final class Trainer {
         this.trainBatches = new BatchSampler(train, cfg.batchSize(), t, "train");
         this.trainEvalBatches = new BatchSampler(train, cfg.batchSize(), t, "train");
         this.valBatches = new BatchSampler(val, cfg.batchSize(), t, "validation");
-        this.replicas = new DataParallel(model, tape, cfg.batchSize(), t);
+        this.replicas = new DataParallel(model, new Tape(), cfg.batchSize(), t);
         this.rng = new Rng(cfg.seed());
         this.log = new LossLog();
         this.outDir = outDir;
@@ -160,16 +158,10 @@ public final class Trainer {
 
     private float estimate(BatchSampler batches) {
         Rng evalRng = new Rng(cfg.seed() ^ 0x5DEECE66DL);
-        tape.setGradEnabled(false);
         double sum = 0;
-        try {
-            for (int i = 0; i < cfg.evalIters(); i++) {
-                batches.next(evalRng);
-                sum += model.loss(tape, batches.inputs, batches.targets, batches.batch(), batches.time(), null).get(0);
-                tape.reset();
-            }
-        } finally {
-            tape.setGradEnabled(true);
+        for (int i = 0; i < cfg.evalIters(); i++) {
+            batches.next(evalRng);
+            sum += replicas.meanLoss(batches.inputs, batches.targets);
         }
         return (float) (sum / cfg.evalIters());
     }
