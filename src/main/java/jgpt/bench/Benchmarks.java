@@ -1,13 +1,11 @@
 package jgpt.bench;
 
 import java.util.Arrays;
-import jgpt.autograd.Tape;
 import jgpt.kernels.Gemm;
 import jgpt.model.Decoder;
 import jgpt.model.Gpt;
 import jgpt.model.GptConfig;
 import jgpt.tensor.Rng;
-import jgpt.tensor.Tensor;
 import jgpt.train.AdamW;
 import jgpt.train.DataParallel;
 import jgpt.train.GradClip;
@@ -55,7 +53,7 @@ public final class Benchmarks {
         AdamW opt = new AdamW(model.parameters(), 0.9f, 0.95f, 1e-8f, 0.1f);
         Rng rng = new Rng(2);
         int[] x = new int[batch * seq], y = new int[batch * seq];
-        DataParallel replicas = new DataParallel(model, new Tape(), batch, seq);
+        DataParallel replicas = new DataParallel(model, batch, seq);
         double[] times = new double[steps];
         long allocated = 0;
         for (int s = -warmup; s < steps; s++) {

@@ -29,8 +29,9 @@ public final class VectorGemm {
     static final long SMALL_WORK = 1L << 15;
 
     /**
-     * Untransposed B with rows at most this far apart is read in place; wider matrices are packed, since their
-     * panel rows land pages apart (2048-square products ran ~15% slower in place).
+     * Untransposed B with rows at most this far apart is read in place; wider matrices are packed, as BLIS does,
+     * since their panel rows land pages apart (one side-by-side run had 2048-square products 15% slower in place;
+     * repeats on the noisy machine were within noise either way).
      */
     static final int IN_PLACE_MAX_LDB = Integer.getInteger("jgpt.gemm.inPlaceMaxLdb", 1024);
 
@@ -150,14 +151,14 @@ public final class VectorGemm {
                             bs = buf.b; bi = ((jr - fullWidth) / NR) * kc * NR; bK = NR;
                         }
                         int ci = cOff + ic * ldc + jc + jr;
+                        float[] src = load ? c : ZERO;  // the tile's starting values
+                        int lds = load ? ldc : 0;
                         for (int ir = 0; ir < fullHeight; ir += MR, ci += MR * ldc) {
-                            int ai = aOff + (ic + ir) * aRow + pc * aK;
+                            int ai = aOff + (ic + ir) * aRow + pc * aK, si = load ? ci : 0;
                             if (nr == NR) {
-                                if (load) GemmKernels.wide(kc, a, ai, aRow, aK, bs, bi, bK, c, ci, ldc, c, ci, ldc);
-                                else GemmKernels.wide(kc, a, ai, aRow, aK, bs, bi, bK, ZERO, 0, 0, c, ci, ldc);
+                                GemmKernels.wide(kc, a, ai, aRow, aK, bs, bi, bK, src, si, lds, c, ci, ldc);
                             } else if (nr == NR / 2) {
-                                if (load) GemmKernels.narrow(kc, a, ai, aRow, aK, bs, bi, bK, c, ci, ldc, c, ci, ldc);
-                                else GemmKernels.narrow(kc, a, ai, aRow, aK, bs, bi, bK, ZERO, 0, 0, c, ci, ldc);
+                                GemmKernels.narrow(kc, a, ai, aRow, aK, bs, bi, bK, src, si, lds, c, ci, ldc);
                             } else {
                                 edgeTile(kc, a, ai, aRow, aK, bs, bi, bK, MR, nr, buf.tile, c, ci, ldc, load);
                             }

@@ -30,7 +30,7 @@ public final class DataParallel implements IntRangeBody {
     private float scale;
     private boolean training;
 
-    public DataParallel(Gpt model, Tape tape, int batch, int time) {
+    public DataParallel(Gpt model, int batch, int time) {
         int n = replicasFor(model, batch);
         this.replicas = new Gpt[n];
         this.tapes = new Tape[n];
@@ -42,7 +42,7 @@ public final class DataParallel implements IntRangeBody {
         this.time = time;
         for (int r = 0; r < n; r++) {
             replicas[r] = r == 0 ? model : model.replica();
-            tapes[r] = r == 0 ? tape : new Tape();
+            tapes[r] = new Tape();
             rngs[r] = new Rng(0);
             rows[r + 1] = batch * (r + 1) / n;
             inputs[r] = new int[(rows[r + 1] - rows[r]) * time];

@@ -3,7 +3,6 @@ package jgpt.train;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-import jgpt.autograd.Tape;
 import jgpt.io.IOConsumer;
 import jgpt.model.Gpt;
 import jgpt.tensor.Rng;
@@ -48,7 +47,7 @@ public final class Trainer {
         this.trainBatches = new BatchSampler(train, cfg.batchSize(), t, "train");
         this.trainEvalBatches = new BatchSampler(train, cfg.batchSize(), t, "train");
         this.valBatches = new BatchSampler(val, cfg.batchSize(), t, "validation");
-        this.replicas = new DataParallel(model, new Tape(), cfg.batchSize(), t);
+        this.replicas = new DataParallel(model, cfg.batchSize(), t);
         this.rng = new Rng(cfg.seed());
         this.log = new LossLog();
         this.outDir = outDir;

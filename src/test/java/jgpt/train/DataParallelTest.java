@@ -33,7 +33,7 @@ class DataParallelTest {
         float[] expected = whole.parameters().grad().clone();
 
         Gpt split = Gpt.create(cfg, 7);
-        DataParallel dp = new DataParallel(split, new Tape(), B, T);
+        DataParallel dp = new DataParallel(split, B, T);
         assertEquals(2, dp.replicas());
         float splitLoss = dp.forwardBackward(x, y, 0.5f, new Rng(3));
         dp.reduceGradients();
@@ -53,7 +53,7 @@ class DataParallelTest {
     private static float[] gradients(GptConfig cfg, int threads) {
         Parallel.configure(threads);
         Gpt model = Gpt.create(cfg, 7);
-        DataParallel dp = new DataParallel(model, new Tape(), B, T);
+        DataParallel dp = new DataParallel(model, B, T);
         Rng rng = new Rng(5);
         for (int step = 0; step < 2; step++) {  // a second step checks the replica's gradient was zeroed
             model.parameters().zeroGrad();
