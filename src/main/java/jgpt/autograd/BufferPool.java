@@ -29,6 +29,11 @@ final class BufferPool {
 
     void reset() { next = 0; }
 
+    /** Zeroes every array handed out since the last reset. */
+    void zeroTaken() {
+        for (int i = 0; i < next; i++) Arrays.fill(buffers.get(i), 0f);
+    }
+
     long bytesHeld() {
         long n = 0;
         for (float[] b : buffers) n += 4L * b.length;

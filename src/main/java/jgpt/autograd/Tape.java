@@ -12,13 +12,18 @@ import jgpt.tensor.Tensor;
  * Tape tape = new Tape();  Tensor loss = model.loss(tape, x, y);
  * tape.backward(loss);     tape.reset();
  * }</pre>
+ * A training loop repeats the same step on new data, so the tape can also capture one step (every op's forward
+ * and backward computation with its buffers) and {@link #replay()} it: later steps then run no model code and
+ * allocate nothing, as a CUDA graph replays kernels.
  */
 public final class Tape {
+    private final ArrayList<Runnable> forwards = new ArrayList<>();
     private final ArrayList<Runnable> backwards = new ArrayList<>();
     private final BufferPool values = new BufferPool();
     private final BufferPool grads = new BufferPool();
     private final BufferPool scratch = new BufferPool();
     private boolean gradEnabled = true;
+    private boolean capturing, captured;
 
     /** A new output tensor; it gets a zeroed gradient buffer when {@code requiresGrad} and grad mode is on. */
     public Tensor output(Shape shape, boolean requiresGrad) {
@@ -41,8 +46,47 @@ public final class Tape {
         return false;
     }
 
+    /**
+     * Runs an op's forward computation now; while a step is being captured it is also kept for {@link #replay()}.
+     * It must read its inputs afresh each run and allocate nothing.
+     */
+    public void forward(Runnable computation) {
+        computation.run();
+        if (capturing) forwards.add(computation);
+    }
+
+    /** Records an op's backward computation (run by {@link #backward}); like a forward, it must not allocate. */
     public void record(Runnable backward) {
         backwards.add(backward);
+    }
+
+    /**
+     * Starts capturing a step: the ops applied until {@link #endCapture()} keep their computations and buffers, so
+     * {@link #replay()} can repeat the step. The caller must feed later steps through the same input arrays (token
+     * ids, targets, Rng objects) that the captured ops read.
+     */
+    public void beginCapture() {
+        reset();
+        capturing = true;
+    }
+
+    /** Ends the capture begun by {@link #beginCapture()} (after the step's backward). */
+    public void endCapture() {
+        if (!capturing) throw new IllegalStateException("not capturing");
+        capturing = false;
+        captured = true;
+    }
+
+    public boolean hasCapture() { return captured; }
+
+    /**
+     * Runs the captured step's forward computations again on the current contents of its inputs, with every
+     * activation gradient zeroed; {@link #backward} then runs its backward computations. Allocates nothing.
+     */
+    public void replay() {
+        if (!captured) throw new IllegalStateException("no captured step to replay");
+        grads.zeroTaken();
+        for (int i = 0; i < forwards.size(); i++) forwards.get(i).run();
     }
 
     public void setGradEnabled(boolean enabled) { this.gradEnabled = enabled; }
@@ -55,13 +99,15 @@ public final class Tape {
         if (!loss.requiresGrad()) throw new IllegalStateException("loss does not require a gradient");
         loss.grad()[loss.gradOffset()] += scale;
         for (int i = backwards.size() - 1; i >= 0; i--) backwards.get(i).run();
-        backwards.clear();
+        if (!capturing && !captured) backwards.clear();
     }
 
     public void backward(Tensor loss) { backward(loss, 1f); }
 
-    /** Forgets the recorded graph and makes every buffer available for the next step. */
+    /** Forgets the recorded graph (and any capture) and makes every buffer available for the next step. */
     public void reset() {
+        capturing = captured = false;
+        forwards.clear();
         backwards.clear();
         values.reset();
         grads.reset();

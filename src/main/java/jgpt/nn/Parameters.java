@@ -1,7 +1,5 @@
 package jgpt.nn;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +22,7 @@ public final class Parameters {
     private final float[] data;
     private final float[] grad;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    private List<Entry> entryList = List.of(); // in creation order; rebuilt by create, read every optimizer step
     private int used;
 
     public Parameters(int total) {
@@ -54,6 +53,7 @@ public final class Parameters {
         if (used + shape.size() > data.length) throw new IllegalStateException("parameter layout exceeds " + data.length);
         Tensor t = new Tensor(data, used, shape, trainable && grad != null ? grad : null, used, null);
         entries.put(name, new Entry(name, t, used, decay, trainable));
+        entryList = List.copyOf(entries.values());
         used += shape.size();
         return t;
     }
@@ -66,7 +66,7 @@ public final class Parameters {
 
     public boolean has(String name) { return entries.containsKey(name); }
 
-    public List<Entry> entries() { return Collections.unmodifiableList(new ArrayList<>(entries.values())); }
+    public List<Entry> entries() { return entryList; }
 
     public float[] data() { return data; }
 

@@ -1,6 +1,7 @@
 package jgpt.ops;
 
 import jgpt.autograd.Tape;
+import jgpt.kernels.IntRangeBody;
 import jgpt.kernels.Split;
 import jgpt.kernels.Vec;
 import jgpt.tensor.Tensor;
@@ -15,25 +16,22 @@ public final class Add {
         float[] x = a.data(), y = b.data(), o = out.data();
         int xo = a.offset(), yo = b.offset(), oo = out.offset();
         if (m == n) {
-            Split.range(n, (from, to) -> Vec.sum(x, xo + from, y, yo + from, o, oo + from, to - from));
+            IntRangeBody sum = (from, to) -> Vec.sum(x, xo + from, y, yo + from, o, oo + from, to - from);
+            tape.forward(() -> Split.range(n, sum));
         } else {
-            Split.range(n / m, 1 + Split.MIN_ITEMS / m, 1, (from, to) -> {
+            IntRangeBody rows = (from, to) -> {
                 for (int r = from; r < to; r++) Vec.sum(x, xo + r * m, y, yo, o, oo + r * m, m);
-            });
+            };
+            tape.forward(() -> Split.range(n / m, 1 + Split.MIN_ITEMS / m, 1, rows));
         }
         if (out.requiresGrad()) {
+            float[] d = out.grad();
+            int dOff = out.gradOffset();
+            IntRangeBody intoA = a.requiresGrad() ? (from, to) -> Vec.add(d, dOff + from, a.grad(), a.gradOffset() + from, to - from) : null;
             tape.record(() -> {
-                float[] d = out.grad();
-                int dOff = out.gradOffset();
-                if (a.requiresGrad()) {
-                    float[] ga = a.grad();
-                    int go = a.gradOffset();
-                    Split.range(n, (from, to) -> Vec.add(d, dOff + from, ga, go + from, to - from));
-                }
+                if (intoA != null) Split.range(n, intoA);
                 if (b.requiresGrad()) {
-                    float[] gb = b.grad();
-                    int go = b.gradOffset();
-                    for (int i = 0; i < n; i += m) Vec.add(d, dOff + i, gb, go, m);
+                    for (int i = 0; i < n; i += m) Vec.add(d, dOff + i, b.grad(), b.gradOffset(), m);
                 }
             });
         }

@@ -3,6 +3,7 @@ package jgpt.ops;
 import jgpt.autograd.Tape;
 import jgpt.kernels.AttentionKernel;
 import jgpt.kernels.FlashAttentionKernel;
+import jgpt.kernels.IntRangeBody;
 import jgpt.kernels.Parallel;
 import jgpt.tensor.Rng;
 import jgpt.tensor.Shape;
@@ -53,16 +54,17 @@ public final class CausalAttention {
         float[] lse = tape.scratch(pairs * t);
         // one scratch slice per part: a part's pairs run one after another on one thread, parts never share a slice
         float[] work = tape.scratch(parts * scratch);
-        Parallel.parallelFor(parts, (from, to) -> {
+        IntRangeBody forward = (from, to) -> {
             for (int part = from; part < to; part++) {
                 for (int bh = pairs * part / parts, end = pairs * (part + 1) / parts; bh < end; bh++) {
                     FlashAttentionKernel.forward(qkv.data(), qkv.offset(), out.data(), out.offset(), lse, work, part * scratch,
                             bh / nHead, bh % nHead, t, c, nHead);
                 }
             }
-        });
+        };
+        tape.forward(() -> Parallel.parallelFor(parts, forward));
         if (out.requiresGrad()) {
-            tape.record(() -> Parallel.parallelFor(parts, (from, to) -> {
+            IntRangeBody backward = (from, to) -> {
                 for (int part = from; part < to; part++) {
                     for (int bh = pairs * part / parts, end = pairs * (part + 1) / parts; bh < end; bh++) {
                         FlashAttentionKernel.backward(qkv.data(), qkv.offset(), out.data(), out.offset(), lse,
@@ -70,7 +72,8 @@ public final class CausalAttention {
                                 bh / nHead, bh % nHead, t, c, nHead);
                     }
                 }
-            }));
+            };
+            tape.record(() -> Parallel.parallelFor(parts, backward));
         }
         return out;
     }
@@ -81,29 +84,29 @@ public final class CausalAttention {
         Tensor out = tape.output(Shape.of(b, t, c), tape.needsGrad(qkv));
         int pairs = b * nHead;
         float[] att = tape.scratch(pairs * t * t);
-        float[] mask = null, dropped = null;
-        if (dropout > 0f) {
-            mask = tape.scratch(att.length);
-            dropped = tape.scratch(att.length);
-            Dropout.fillMask(mask, att.length, dropout, rng);
-        }
-        float[] dropMask = mask, droppedProbs = dropped;
+        float[] dropMask = dropout > 0f ? tape.scratch(att.length) : null;
+        float[] droppedProbs = dropout > 0f ? tape.scratch(att.length) : null;
         // (batch, head) pairs are independent: each writes its own rows of att and its own channels of out
-        Parallel.parallelFor(pairs, (from, to) -> {
+        IntRangeBody forward = (from, to) -> {
             for (int bh = from; bh < to; bh++) {
                 AttentionKernel.forward(qkv.data(), qkv.offset(), out.data(), out.offset(), att, dropMask, droppedProbs,
                         bh / nHead, bh % nHead, t, c, nHead);
             }
+        };
+        tape.forward(() -> {
+            if (dropMask != null) Dropout.fillMask(dropMask, att.length, dropout, rng);
+            Parallel.parallelFor(pairs, forward);
         });
         if (out.requiresGrad()) {
             int tileScratch = AttentionKernel.TILE * t;
             float[] dp = tape.scratch(pairs * tileScratch);
-            tape.record(() -> Parallel.parallelFor(pairs, (from, to) -> {
+            IntRangeBody backward = (from, to) -> {
                 for (int bh = from; bh < to; bh++) {
                     AttentionKernel.backward(qkv.data(), qkv.offset(), qkv.grad(), qkv.gradOffset(), out.grad(), out.gradOffset(),
                             att, dropMask, droppedProbs, dp, bh * tileScratch, bh / nHead, bh % nHead, t, c, nHead);
                 }
-            }));
+            };
+            tape.record(() -> Parallel.parallelFor(pairs, backward));
         }
         return out;
     }

@@ -2,6 +2,7 @@ package jgpt.ops;
 
 import jgpt.autograd.Tape;
 import jgpt.kernels.SoftmaxKernel;
+import jgpt.kernels.IntRangeBody;
 import jgpt.kernels.Split;
 import jgpt.tensor.Shape;
 import jgpt.tensor.Tensor;
@@ -17,26 +18,31 @@ public final class CrossEntropy {
     public static Tensor apply(Tape tape, Tensor logits, int[] targets) {
         int v = logits.shape().last(), rows = logits.shape().rows();
         if (targets.length != rows) throw new IllegalArgumentException(targets.length + " targets for " + rows + " rows");
-        int counted = 0;
-        for (int tgt : targets) {
-            if (tgt >= v || tgt < -1) throw new IndexOutOfBoundsException("target id " + tgt + " outside [0, " + v + ")");
-            if (tgt >= 0) counted++;
-        }
         float[] losses = tape.scratch(rows), lse = tape.scratch(rows);
+        float[] state = tape.scratch(2); // per run: [0] targets counted, [1] the backward's scale
         int minRows = 1 + Split.MIN_ITEMS / v;
-        // rows are independent: each range writes its own losses and lse entries
-        Split.range(rows, minRows, 1, (from, to) -> SoftmaxKernel.crossEntropyForward(logits.data(), logits.offset(),
-                targets, losses, lse, from, to, v));
-        double sum = 0;
-        for (int r = 0; r < rows; r++) sum += losses[r];
         Tensor out = tape.output(Shape.of(), tape.needsGrad(logits));
-        int n = Math.max(1, counted);
-        out.set(0, (float) (sum / n));
+        // rows are independent: each range writes its own losses and lse entries
+        IntRangeBody forward = (from, to) -> SoftmaxKernel.crossEntropyForward(logits.data(), logits.offset(),
+                targets, losses, lse, from, to, v);
+        tape.forward(() -> {
+            int n = 0;
+            for (int tgt : targets) {
+                if (tgt >= v || tgt < -1) throw new IndexOutOfBoundsException("target id " + tgt + " outside [0, " + v + ")");
+                if (tgt >= 0) n++;
+            }
+            Split.range(rows, minRows, 1, forward);
+            double sum = 0;
+            for (int r = 0; r < rows; r++) sum += losses[r];
+            state[0] = Math.max(1, n);
+            out.set(0, (float) (sum / state[0]));
+        });
         if (out.requiresGrad()) {
+            IntRangeBody backward = (from, to) -> SoftmaxKernel.crossEntropyBackward(logits.data(), logits.offset(),
+                    targets, lse, logits.grad(), logits.gradOffset(), from, to, v, state[1]);
             tape.record(() -> {
-                float scale = out.grad()[out.gradOffset()] / n;
-                Split.range(rows, minRows, 1, (from, to) -> SoftmaxKernel.crossEntropyBackward(logits.data(), logits.offset(),
-                        targets, lse, logits.grad(), logits.gradOffset(), from, to, v, scale));
+                state[1] = out.grad()[out.gradOffset()] / state[0];
+                Split.range(rows, minRows, 1, backward);
             });
         }
         return out;

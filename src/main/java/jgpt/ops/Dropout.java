@@ -13,10 +13,12 @@ public final class Dropout {
         if (p == 0f) return x;
         int n = x.size();
         float[] mask = tape.scratch(n);
-        fillMask(mask, n, p, rng);
         Tensor out = tape.output(x.shape(), tape.needsGrad(x));
         float[] xs = x.data(), o = out.data();
-        for (int i = 0; i < n; i++) o[out.offset() + i] = xs[x.offset() + i] * mask[i];
+        tape.forward(() -> {
+            fillMask(mask, n, p, rng);
+            for (int i = 0; i < n; i++) o[out.offset() + i] = xs[x.offset() + i] * mask[i];
+        });
         if (out.requiresGrad()) {
             tape.record(() -> {
                 float[] d = out.grad(), g = x.grad();

@@ -17,11 +17,13 @@ public final class Embedding {
         if (outShape.size() != ids.length * c) throw new IllegalArgumentException("ids length " + ids.length + " vs " + outShape);
         Tensor out = tape.output(outShape, tape.needsGrad(table));
         float[] w = table.data(), o = out.data();
-        for (int n = 0; n < ids.length; n++) {
-            int id = ids[n];
-            if (id < 0 || id >= v) throw new IndexOutOfBoundsException("token id " + id + " outside [0, " + v + ")");
-            System.arraycopy(w, table.offset() + id * c, o, out.offset() + n * c, c);
-        }
+        tape.forward(() -> {
+            for (int n = 0; n < ids.length; n++) {
+                int id = ids[n];
+                if (id < 0 || id >= v) throw new IndexOutOfBoundsException("token id " + id + " outside [0, " + v + ")");
+                System.arraycopy(w, table.offset() + id * c, o, out.offset() + n * c, c);
+            }
+        });
         if (out.requiresGrad()) {
             tape.record(() -> {
                 float[] g = table.grad(), d = out.grad();

@@ -3,6 +3,7 @@ package jgpt.ops;
 import jgpt.autograd.Tape;
 import jgpt.kernels.ActivationKernel;
 import jgpt.kernels.GeluErfKernel;
+import jgpt.kernels.IntRangeBody;
 import jgpt.kernels.Split;
 import jgpt.tensor.Tensor;
 
@@ -17,17 +18,19 @@ public final class Gelu {
     /** {@code exact}: x Phi(x) with erf (nn.GELU()); otherwise the tanh approximation. */
     public static Tensor apply(Tape tape, Tensor x, boolean exact) {
         Tensor out = tape.output(x.shape(), tape.needsGrad(x));
-        Split.range(x.size(), (from, to) -> {
+        IntRangeBody forward = (from, to) -> {
             if (exact) GeluErfKernel.forward(x.data(), x.offset() + from, out.data(), out.offset() + from, to - from);
             else ActivationKernel.geluForward(x.data(), x.offset() + from, out.data(), out.offset() + from, to - from);
-        });
+        };
+        tape.forward(() -> Split.range(x.size(), forward));
         if (out.requiresGrad()) {
-            tape.record(() -> Split.range(x.size(), (from, to) -> {
+            IntRangeBody backward = (from, to) -> {
                 if (exact) GeluErfKernel.backward(x.data(), x.offset() + from, out.grad(), out.gradOffset() + from,
                         x.grad(), x.gradOffset() + from, to - from);
                 else ActivationKernel.geluBackward(x.data(), x.offset() + from, out.grad(), out.gradOffset() + from,
                         x.grad(), x.gradOffset() + from, to - from);
-            }));
+            };
+            tape.record(() -> Split.range(x.size(), backward));
         }
         return out;
     }

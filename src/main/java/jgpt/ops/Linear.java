@@ -14,11 +14,13 @@ public final class Linear {
         Tensor out = tape.output(x.shape().withLast(outDim), tape.needsGrad(x, w, bias));
         float[] o = out.data();
         int oo = out.offset();
-        if (bias != null) {
-            for (int r = 0; r < rows; r++) System.arraycopy(bias.data(), bias.offset(), o, oo + r * outDim, outDim);
-        }
-        Gemm.sgemm(false, false, rows, outDim, in, x.data(), x.offset(), in, w.data(), w.offset(), outDim,
-                o, oo, outDim, bias != null);
+        tape.forward(() -> {
+            if (bias != null) {
+                for (int r = 0; r < rows; r++) System.arraycopy(bias.data(), bias.offset(), o, oo + r * outDim, outDim);
+            }
+            Gemm.sgemm(false, false, rows, outDim, in, x.data(), x.offset(), in, w.data(), w.offset(), outDim,
+                    o, oo, outDim, bias != null);
+        });
         if (out.requiresGrad()) {
             tape.record(() -> {
                 float[] d = out.grad();

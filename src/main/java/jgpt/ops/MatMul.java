@@ -24,10 +24,12 @@ public final class MatMul {
             throw new IllegalArgumentException("matmul batch dims differ: " + as + " x " + bs);
         }
         Tensor out = tape.output(as.withLast(n), tape.needsGrad(a, b));
-        for (int i = 0; i < batch; i++) {
-            Gemm.sgemm(false, transB, m, n, k, a.data(), a.offset() + i * m * k, k,
-                    b.data(), b.offset() + i * k * n, transB ? k : n, out.data(), out.offset() + i * m * n, n, false);
-        }
+        tape.forward(() -> {
+            for (int i = 0; i < batch; i++) {
+                Gemm.sgemm(false, transB, m, n, k, a.data(), a.offset() + i * m * k, k,
+                        b.data(), b.offset() + i * k * n, transB ? k : n, out.data(), out.offset() + i * m * n, n, false);
+            }
+        });
         if (out.requiresGrad()) {
             tape.record(() -> {
                 for (int i = 0; i < batch; i++) {

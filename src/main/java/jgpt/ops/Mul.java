@@ -12,9 +12,11 @@ public final class Mul {
         Tensor out = tape.output(a.shape(), tape.needsGrad(a, b));
         float[] x = a.data(), y = b.data(), o = out.data();
         int xo = a.offset(), yo = b.offset(), oo = out.offset();
-        for (int i = 0; i < n; i += m) {
-            for (int j = 0; j < m; j++) o[oo + i + j] = x[xo + i + j] * y[yo + j];
-        }
+        tape.forward(() -> {
+            for (int i = 0; i < n; i += m) {
+                for (int j = 0; j < m; j++) o[oo + i + j] = x[xo + i + j] * y[yo + j];
+            }
+        });
         if (out.requiresGrad()) {
             tape.record(() -> {
                 float[] d = out.grad();

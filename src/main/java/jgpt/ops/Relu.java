@@ -10,7 +10,7 @@ public final class Relu {
 
     public static Tensor apply(Tape tape, Tensor x) {
         Tensor out = tape.output(x.shape(), tape.needsGrad(x));
-        ActivationKernel.reluForward(x.data(), x.offset(), out.data(), out.offset(), x.size());
+        tape.forward(() -> ActivationKernel.reluForward(x.data(), x.offset(), out.data(), out.offset(), x.size()));
         if (out.requiresGrad()) {
             tape.record(() -> ActivationKernel.reluBackward(x.data(), x.offset(), out.grad(), out.gradOffset(),
                     x.grad(), x.gradOffset(), x.size()));

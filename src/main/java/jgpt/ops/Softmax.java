@@ -11,7 +11,7 @@ public final class Softmax {
     public static Tensor apply(Tape tape, Tensor x) {
         int n = x.shape().last(), rows = x.shape().rows();
         Tensor out = tape.output(x.shape(), tape.needsGrad(x));
-        SoftmaxKernel.forward(x.data(), x.offset(), out.data(), out.offset(), rows, n);
+        tape.forward(() -> SoftmaxKernel.forward(x.data(), x.offset(), out.data(), out.offset(), rows, n));
         if (out.requiresGrad()) {
             tape.record(() -> SoftmaxKernel.backward(out.data(), out.offset(), out.grad(), out.gradOffset(),
                     x.grad(), x.gradOffset(), rows, n));

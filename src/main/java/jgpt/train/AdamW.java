@@ -1,6 +1,7 @@
 package jgpt.train;
 
 import jgpt.kernels.AdamWKernel;
+import jgpt.kernels.IntRangeBody;
 import jgpt.kernels.Split;
 import jgpt.nn.Parameters;
 
@@ -28,20 +29,28 @@ public final class AdamW {
         this.weightDecay = weightDecay;
         this.m = new float[params.count()];
         this.v = new float[params.count()];
+        this.update = (from, to) -> AdamWKernel.step(params.data(), params.grad(), m, v, base + from, base + to,
+                lr, beta1, beta2, eps, decay, step);
     }
 
     /** Applies one update with learning rate {@code lr} using the gradients in the parameter set. */
     public void step(float lr) {
         step++;
-        float[] p = params.data(), g = params.grad();
-        for (Parameters.Entry e : params.entries()) {
+        this.lr = lr;
+        var entries = params.entries();
+        for (int i = 0; i < entries.size(); i++) {
+            Parameters.Entry e = entries.get(i);
             if (!e.trainable() || frozen.contains(e.name())) continue;
-            int base = e.offset(), t = step;
-            float wd = e.decay() ? weightDecay : 0f;
-            Split.range(e.tensor().size(), (from, to) ->
-                    AdamWKernel.step(p, g, m, v, base + from, base + to, lr, beta1, beta2, eps, wd, t));
+            base = e.offset();
+            decay = e.decay() ? weightDecay : 0f;
+            Split.range(e.tensor().size(), update);
         }
     }
+
+    // the entry being updated: fields rather than captured locals, so a step allocates nothing
+    private float lr, decay;
+    private int base;
+    private final IntRangeBody update;
 
     /** Leaves these parameters unchanged by {@link #step} (no update, no decay). */
     public void freeze(String... names) {

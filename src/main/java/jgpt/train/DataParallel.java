@@ -8,6 +8,7 @@ import jgpt.kernels.Split;
 import jgpt.kernels.Vec;
 import jgpt.model.Gpt;
 import jgpt.tensor.Rng;
+import jgpt.tensor.Tensor;
 
 /**
  * Forward and backward of one batch, split by rows across model replicas that share the weights but own their
@@ -15,6 +16,9 @@ import jgpt.tensor.Rng;
  * op across cores: a `baby` step is hundreds of tiny ops, and each split op costs a hand-off between threads.
  * The number of replicas depends on the model and batch only (never on the core count), and replica gradients
  * are added into the model's in a fixed order, so a run gives the same bits on any machine.
+ * Each replica's first training step is captured on its tape and later steps replay it (see {@link Tape#replay()}):
+ * the inputs, targets and Rng it reads are this object's own arrays, refilled before every step, so a step in the
+ * steady state runs no model code and allocates nothing.
  */
 public final class DataParallel implements IntRangeBody {
     /** Above this many parameters one model uses every core per op (big GEMMs split well; a gradient copy costs memory). */
@@ -26,6 +30,7 @@ public final class DataParallel implements IntRangeBody {
     private final int[][] inputs, targets;
     private final int[] rows;
     private final float[] losses;
+    private final Tensor[] capturedLoss;
     private final int time;
     private float scale;
     private boolean training;
@@ -39,6 +44,7 @@ public final class DataParallel implements IntRangeBody {
         this.targets = new int[n][];
         this.rows = new int[n + 1];
         this.losses = new float[n];
+        this.capturedLoss = new Tensor[n];
         this.time = time;
         for (int r = 0; r < n; r++) {
             replicas[r] = r == 0 ? model : model.replica();
@@ -94,11 +100,14 @@ public final class DataParallel implements IntRangeBody {
         for (int r = from; r < to; r++) {
             int b = rows[r + 1] - rows[r];
             Tape tape = tapes[r];
-            tape.setGradEnabled(training);
+            if (training) {
+                trainingStep(r, b, scale * b / batch);
+                continue;
+            }
+            tape.reset(); // drops the captured training step; the next one captures again
+            tape.setGradEnabled(false);
             try {
-                var loss = replicas[r].loss(tape, inputs[r], targets[r], b, time, training ? rngs[r] : null);
-                losses[r] = loss.get(0);
-                if (training) tape.backward(loss, scale * b / batch);
+                losses[r] = replicas[r].loss(tape, inputs[r], targets[r], b, time, null).get(0);
             } finally {
                 tape.reset();
                 tape.setGradEnabled(true);
@@ -106,15 +115,40 @@ public final class DataParallel implements IntRangeBody {
         }
     }
 
+    /** Forward and backward of replica r: replayed when captured, else run and captured. */
+    private void trainingStep(int r, int b, float lossScale) {
+        Tape tape = tapes[r];
+        try {
+            if (tape.hasCapture()) {
+                tape.replay();
+            } else {
+                tape.beginCapture();
+                capturedLoss[r] = replicas[r].loss(tape, inputs[r], targets[r], b, time, rngs[r]);
+            }
+            tape.backward(capturedLoss[r], lossScale);
+            if (!tape.hasCapture()) tape.endCapture();
+            losses[r] = capturedLoss[r].get(0);
+        } catch (RuntimeException | Error e) {
+            tape.reset(); // a failed step leaves no half-captured graph behind
+            capturedLoss[r] = null;
+            throw e;
+        }
+    }
+
     /** Adds every other replica's gradients into the model's (in replica order) and zeroes them. */
     public void reduceGradients() {
-        float[] total = replicas[0].parameters().grad();
         for (int r = 1; r < replicas.length; r++) {
-            float[] g = replicas[r].parameters().grad();
-            Split.range(total.length, (from, to) -> {
-                Vec.add(g, from, total, from, to - from);
-                Arrays.fill(g, from, to, 0f);
-            });
+            reducing = replicas[r].parameters().grad();
+            Split.range(reducing.length, reduce);
         }
+        reducing = null;
+    }
+
+    private float[] reducing;
+    private final IntRangeBody reduce = this::reduceRange;
+
+    private void reduceRange(int from, int to) {
+        Vec.add(reducing, from, replicas[0].parameters().grad(), from, to - from);
+        Arrays.fill(reducing, from, to, 0f);
     }
 }

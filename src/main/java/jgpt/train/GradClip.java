@@ -1,23 +1,40 @@
 package jgpt.train;
 
+import jgpt.kernels.IntRangeBody;
 import jgpt.kernels.Split;
 import jgpt.kernels.Vec;
 
-/** Gradient clipping by global L2 norm (Pascanu et al. 2013), over one flat gradient array. */
+/**
+ * Global-norm gradient clipping (torch.nn.utils.clip_grad_norm_) over one flat gradient array. An instance keeps
+ * its per-range partial sums and loop bodies, so clipping every step allocates nothing.
+ * <pre>{@code
+ * GradClip clip = new GradClip(model.parameters().grad());
+ * float norm = clip.clip(1f);
+ * }</pre>
+ */
 public final class GradClip {
-    private GradClip() {}
+    private final float[] g;
+    private final double[] partial;
+    private final Split.PartBody squares;
+    private final IntRangeBody rescale;
+    private float scale;
 
-    /** Scales g so its norm is at most maxNorm (if maxNorm > 0); returns the norm before clipping. */
-    public static float clip(float[] g, float maxNorm) {
-        int parts = Split.parts(g.length, Split.MIN_ITEMS);
-        double[] partial = new double[parts];
-        Split.parts(g.length, Split.MIN_ITEMS, 16, (part, from, to) -> partial[part] = sumOfSquares(g, from, to));
+    public GradClip(float[] g) {
+        this.g = g;
+        this.partial = new double[Split.parts(g.length, Split.MIN_ITEMS)];
+        this.squares = (part, from, to) -> partial[part] = sumOfSquares(g, from, to);
+        this.rescale = (from, to) -> Vec.scale(g, from, scale, to - from);
+    }
+
+    /** Scales the gradient so its norm is at most maxNorm (if maxNorm > 0); returns the norm before clipping. */
+    public float clip(float maxNorm) {
+        Split.parts(g.length, Split.MIN_ITEMS, 16, squares);
         double sq = 0;
         for (double p : partial) sq += p;
         float norm = (float) Math.sqrt(sq);
         if (maxNorm > 0f && norm > maxNorm) {
-            float scale = maxNorm / (norm + 1e-6f);
-            Split.range(g.length, (from, to) -> Vec.scale(g, from, scale, to - from));
+            scale = maxNorm / (norm + 1e-6f);
+            Split.range(g.length, rescale);
         }
         return norm;
     }

@@ -20,6 +20,7 @@ public final class Trainer {
     private final Gpt model;
     private final TrainConfig cfg;
     private final AdamW optimizer;
+    private final GradClip gradClip;
     private final BatchSampler trainBatches, valBatches, trainEvalBatches;
     private final DataParallel replicas;
     private final Rng rng;
@@ -39,6 +40,7 @@ public final class Trainer {
         this.cfg = cfg;
         this.optimizer = new AdamW(model.parameters(), cfg.beta1(), cfg.beta2(), 1e-8f, cfg.weightDecay());
         if (cfg.freezeEmbeddings()) optimizer.freeze("wte.weight", "wpe.weight");
+        this.gradClip = new GradClip(model.parameters().grad());
         if (cfg.seqLen() > model.config().blockSize()) {
             throw new jgpt.UserException("--seq-len " + cfg.seqLen() + " exceeds the model's context " + model.config().blockSize());
         }
@@ -141,7 +143,7 @@ public final class Trainer {
             total += replicas.forwardBackward(trainBatches.inputs, trainBatches.targets, 1f / cfg.gradAccum(), rng);
         }
         replicas.reduceGradients();
-        lastGradNorm = GradClip.clip(model.parameters().grad(), cfg.gradClip());
+        lastGradNorm = gradClip.clip(cfg.gradClip());
         optimizer.step(lr);
         return total / cfg.gradAccum();
     }

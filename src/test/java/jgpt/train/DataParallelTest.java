@@ -50,6 +50,36 @@ class DataParallelTest {
         assertArrayEquals(gradients(cfg, 1), gradients(cfg, 2));
     }
 
+    /**
+     * Steps after the first replay the captured one: they must give the bits of steps run afresh (here forced by an
+     * evaluation before every step, which drops the capture), with new tokens, targets and dropout masks each time.
+     */
+    @Test
+    void replayedStepsMatchFreshSteps() {
+        GptConfig cfg = GptConfig.of(2, 2, 16, T, V, 0.1f, true);
+        Gpt replayed = Gpt.create(cfg, 7), fresh = Gpt.create(cfg, 7);
+        DataParallel a = new DataParallel(replayed, B, T), b = new DataParallel(fresh, B, T);
+        Rng ra = new Rng(5), rb = new Rng(5);
+        int[] evalX = ExactResumeTest.randomTokens(B * T, V, 40), evalY = ExactResumeTest.randomTokens(B * T, V, 41);
+        for (int step = 0; step < 4; step++) {
+            int[] x = ExactResumeTest.randomTokens(B * T, V, step), y = ExactResumeTest.randomTokens(B * T, V, step + 9);
+            float evalB = b.meanLoss(evalX, evalY);
+            if (step == 2) assertEquals(evalB, a.meanLoss(evalX, evalY)); // a recaptures too, mid-run
+            replayed.parameters().zeroGrad();
+            fresh.parameters().zeroGrad();
+            float lossA = a.forwardBackward(x, y, 1f, ra);
+            float lossB = b.forwardBackward(x, y, 1f, rb);
+            for (int extra = 0; extra < 1 + step % 2; extra++) { // replays within the step (gradient accumulation)
+                lossA += a.forwardBackward(y, x, 1f, ra);
+                lossB += b.forwardBackward(y, x, 1f, rb);
+            }
+            a.reduceGradients();
+            b.reduceGradients();
+            assertEquals(lossB, lossA, "loss at step " + step);
+            assertArrayEquals(fresh.parameters().grad(), replayed.parameters().grad(), "gradients at step " + step);
+        }
+    }
+
     private static float[] gradients(GptConfig cfg, int threads) {
         Parallel.configure(threads);
         Gpt model = Gpt.create(cfg, 7);
