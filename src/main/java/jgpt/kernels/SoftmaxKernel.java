@@ -16,37 +16,48 @@ public final class SoftmaxKernel {
      */
     public static void crossEntropyForward(float[] logits, int off, int[] targets, float[] losses, float[] lse,
                                            int from, int to, int n) {
-        int bound = S.loopBound(n);
         for (int r = from; r < to; r++) {
             int li = off + r * n;
-            float max = Vec.max(logits, li, n);
-            FloatVector acc = FloatVector.zero(S);
-            int i = 0;
-            for (; i < bound; i += L) acc = VecMath.exp(FloatVector.fromArray(S, logits, li + i).sub(max)).add(acc);
-            double sum = VecMath.sum(acc);
-            for (; i < n; i++) sum += VecMath.exp(logits[li + i] - max);
-            float l = max + (float) Math.log(sum);
+            float l = logSumExp(logits, li, n);
             lse[r] = l;
             losses[r] = targets[r] < 0 ? 0f : l - logits[li + targets[r]];
         }
     }
 
+    /*
+     * The row loops below are methods of their own: with a 50k vocabulary a call over a few rows is long, and C2
+     * compiled the whole-range loop before ever profiling its exit, then deoptimised on it; the slower tier that ran
+     * meanwhile boxed every vector (megabytes per step). A row method is entered often enough to be profiled whole.
+     */
+    private static float logSumExp(float[] x, int off, int n) {
+        float max = Vec.max(x, off, n);
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += L) acc = VecMath.exp(FloatVector.fromArray(S, x, off + i).sub(max)).add(acc);
+        double sum = VecMath.sum(acc);
+        for (; i < n; i++) sum += VecMath.exp(x[off + i] - max);
+        return max + (float) Math.log(sum);
+    }
+
     /** dlogits[r] += scale * (softmax(x[r]) - onehot(target[r])) for rows [from, to) (Vector API). */
     public static void crossEntropyBackward(float[] logits, int off, int[] targets, float[] lse, float[] dlogits,
                                             int dOff, int from, int to, int n, float scale) {
-        int bound = S.loopBound(n);
         for (int r = from; r < to; r++) {
             if (targets[r] < 0) continue;
-            int li = off + r * n, di = dOff + r * n;
-            float l = lse[r];
-            int i = 0;
-            for (; i < bound; i += L) {
-                FloatVector p = VecMath.exp(FloatVector.fromArray(S, logits, li + i).sub(l));
-                p.mul(scale).add(FloatVector.fromArray(S, dlogits, di + i)).intoArray(dlogits, di + i);
-            }
-            for (; i < n; i++) dlogits[di + i] += scale * (float) Math.exp(logits[li + i] - l);
+            int di = dOff + r * n;
+            addScaledSoftmax(logits, off + r * n, lse[r], scale, dlogits, di, n);
             dlogits[di + targets[r]] -= scale;
         }
+    }
+
+    /** d[di..] += scale * exp(x[xi..] - lse) over n values: one row of the softmax gradient. */
+    private static void addScaledSoftmax(float[] x, int xi, float lse, float scale, float[] d, int di, int n) {
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector p = VecMath.exp(FloatVector.fromArray(S, x, xi + i).sub(lse));
+            p.mul(scale).add(FloatVector.fromArray(S, d, di + i)).intoArray(d, di + i);
+        }
+        for (; i < n; i++) d[di + i] += scale * (float) Math.exp(x[xi + i] - lse);
     }
 
     /** out[r] = softmax(x[r]) over rows of length n. */
