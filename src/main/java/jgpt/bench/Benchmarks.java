@@ -2,6 +2,9 @@ package jgpt.bench;
 
 import java.util.Arrays;
 import jgpt.kernels.Gemm;
+import jgpt.kernels.Parallel;
+import jgpt.kernels.Split;
+import jgpt.kernels.Vec;
 import jgpt.model.Decoder;
 import jgpt.model.Gpt;
 import jgpt.model.GptConfig;
@@ -99,6 +102,28 @@ public final class Benchmarks {
             for (int v = 1; v < logits.length; v++) if (logits[v] > logits[best]) best = v;
             next = best;
         }
+    }
+
+    /**
+     * Main-memory read bandwidth in GB/s: every thread sums its own part of an array 8x the size of the L3, as batch-1
+     * decoding streams its weights. Median of {@code repeats} passes after two warm-up passes.
+     */
+    public static double memoryReadBandwidth(int megabytes, int repeats) {
+        float[] a = new float[megabytes << 18];
+        Arrays.fill(a, 1f);
+        float[] partial = new float[Parallel.threads()];
+        Split.PartBody read = (part, from, to) -> partial[part] += Vec.sum(a, from, to - from);
+        double[] rates = new double[repeats];
+        for (int r = -2; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            Split.parts(a.length, a.length / partial.length, 16, read);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (r >= 0) rates[r] = 4.0 * a.length / seconds / 1e9;
+        }
+        float total = 0f;
+        for (float p : partial) total += p;
+        if (total <= 0f) throw new IllegalStateException("bandwidth pass read nothing"); // keeps the sums live
+        return median(rates);
     }
 
     /** GFLOP/s of C[m,n] = op(A) op(B) with inner dimension k. */

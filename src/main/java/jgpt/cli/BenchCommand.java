@@ -108,6 +108,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (workloads.contains("decode")) {
             jgpt.model.Gpt gpt2 = jgpt.model.Gpt.create(jgpt.model.GptConfig.preset("gpt2", 50257), 1);
+            double bandwidth = Benchmarks.memoryReadBandwidth(256, 7);
+            out.put("memory_read_gb_per_s_measured", round(bandwidth));
             ArrayNode decode = out.putArray("decode");
             JsonNode p = torch == null ? null : torch.best("tokens_per_s", false, "decode", "" + decodeTokens);
             for (jgpt.model.WeightFormat wf : jgpt.model.WeightFormat.values()) {
@@ -116,6 +118,9 @@ final class BenchCommand implements Callable<Integer> {
                 d.put("preset", "gpt2").put("weights", wf.name().toLowerCase(java.util.Locale.ROOT)).put("batch", 1)
                         .put("tokens", decodeTokens).put("tokens_per_s", round(r.tokensPerSecond()))
                         .put("weight_gb_per_s", round(r.weightGigabytesPerSecond()));
+                // weights are streamed once per token, so bandwidth / bytes per token bounds the rate
+                double ceiling = bandwidth / (r.weightGigabytesPerSecond() / r.tokensPerSecond());
+                d.put("bandwidth_ceiling_tokens_per_s", round(ceiling)).put("fraction_of_ceiling", round(r.tokensPerSecond() / ceiling));
                 if (p != null) {
                     d.set("pytorch_fp32", p);
                     d.put("speedup_vs_pytorch", round(r.tokensPerSecond() / p.get("tokens_per_s").asDouble()));
