@@ -9,71 +9,82 @@ package jgpt.kernels;
 public final class AttentionKernel {
     private AttentionKernel() {}
 
-    /** Query rows per tile: a tile only multiplies against keys up to its last row, so masked blocks are skipped. */
+    /** Query rows per backward tile: the score gradients of a tile's rows live in the caller's dp scratch. */
     public static final int TILE = 32;
 
+    private static final int ROWS = AttentionTiles.ROWS;
+
     /**
-     * Forward for pair (b, h), tile by tile with small GEMMs: S = Q Kᵀ / sqrt(hd) for the keys up to the tile's
-     * diagonal, causal softmax in place, Y = P V. att gets the probabilities (zeros above the diagonal); when
-     * dropMask is non-null it holds the dropout scale per probability and {@code dropped} (same layout as att)
-     * receives P * mask, which is what multiplies V.
+     * Forward for pair (b, h), {@link AttentionTiles#ROWS} query rows at a time: S = Q Kᵀ / sqrt(hd) against the
+     * keys up to the rows' diagonal (Kᵀ transposed once per pair, so scores are vectors along the keys), causal
+     * softmax in place, Y = P V. att gets the probabilities (zeros above the diagonal); when dropMask is non-null
+     * it holds the dropout scale per probability and {@code dropped} (same layout as att) receives P * mask,
+     * which is what multiplies V.
      */
     public static void forward(float[] qkv, int qkvOff, float[] out, int outOff, float[] att, float[] dropMask,
                                float[] dropped, int b, int h, int t, int c, int nh) {
-        int hd = c / nh, c3 = 3 * c;
+        int hd = c / nh, c3 = 3 * c, tp = AttentionTiles.padded(t);
         float scale = (float) (1.0 / Math.sqrt(hd));
         int base = qkvOff + b * t * c3, q = base + h * hd, k = base + c + h * hd, v = base + 2 * c + h * hd;
         int attBase = (b * nh + h) * t * t;
-        for (int i0 = 0; i0 < t; i0 += TILE) {
-            int rows = Math.min(TILE, t - i0), keys = i0 + rows;
-            int tile = attBase + i0 * t;
-            Gemm.sgemm(false, true, rows, keys, hd, qkv, q + i0 * c3, c3, qkv, k, c3, att, tile, t, false);
-            for (int r = 0; r < rows; r++) {
-                int row = tile + r * t, n = i0 + r + 1;
-                Vec.scale(att, row, scale, n);
-                float max = Vec.max(att, row, n);
-                float sum = Vec.expShiftSum(att, row, max, n);
-                Vec.scale(att, row, 1f / sum, n);
-                java.util.Arrays.fill(att, row + n, row + t, 0f);
-                if (dropMask != null) {
-                    for (int j = 0; j < t; j++) dropped[row + j] = att[row + j] * dropMask[row + j];
-                }
+        float[] kT = AttentionTiles.scratch(hd * tp);
+        AttentionTiles.transpose(qkv, k, c3, t, hd, kT);
+        float[] p = dropMask == null ? att : dropped;
+        for (int i0 = 0; i0 < t; i0 += ROWS) {
+            int rows = Math.min(ROWS, t - i0), keys = i0 + rows, tile = attBase + i0 * t;
+            AttentionTiles.products(qkv, q + i0 * c3, c3, rows, kT, tp, hd, keys, scale, att, tile, t);
+            for (int r = 0; r < rows; r++) AttentionTiles.softmax(att, tile + r * t, i0 + r + 1, t);
+            if (dropMask != null) {
+                for (int j = tile; j < tile + rows * t; j++) dropped[j] = att[j] * dropMask[j];
             }
-            float[] p = dropMask == null ? att : dropped;
-            Gemm.sgemm(false, false, rows, hd, keys, p, tile, t, qkv, v, c3, out, outOff + (b * t + i0) * c + h * hd, c, false);
+            // the rows' probabilities are zero past their diagonals, so all rows can sum over the last row's keys
+            AttentionTiles.weightedSum(p, tile, t, 1, rows, keys, qkv, v, c3, hd, out, outOff + (b * t + i0) * c + h * hd, c, false);
         }
     }
 
     /**
-     * Backward for pair (b, h), tile by tile: dP = dY Vᵀ, dV += Pᵀ dY, dS = P (dP - rowsum(P dP)) / sqrt(hd),
-     * dQ += dS K, dK += dSᵀ Q. {@code dp[dpOff ...]} is scratch of at least TILE * t floats.
+     * Backward for pair (b, h), TILE query rows at a time: dP = dY Vᵀ (Vᵀ transposed once per pair),
+     * dS = P (dP - rowsum(P dP)) / sqrt(hd) into {@code dp[dpOff ...]} (scratch of at least TILE * t floats),
+     * then dQ += dS K row by row and dV += Pᵀ dY, dK += dSᵀ Q key by key, each key from its first unmasked row.
      */
     public static void backward(float[] qkv, int qkvOff, float[] dqkv, int dqkvOff, float[] dout, int doutOff,
                                 float[] att, float[] dropMask, float[] dropped, float[] dp, int dpOff, int b, int h, int t, int c, int nh) {
-        int hd = c / nh, c3 = 3 * c;
+        int hd = c / nh, c3 = 3 * c, tp = AttentionTiles.padded(t);
         float scale = (float) (1.0 / Math.sqrt(hd));
         int rel = b * t * c3 + h * hd;
         int q = qkvOff + rel, k = qkvOff + rel + c, v = qkvOff + rel + 2 * c;
         int dq = dqkvOff + rel, dk = dqkvOff + rel + c, dv = dqkvOff + rel + 2 * c;
         int attBase = (b * nh + h) * t * t;
+        float[] vT = AttentionTiles.scratch(hd * tp);
+        AttentionTiles.transpose(qkv, v, c3, t, hd, vT);
+        float[] p = dropMask == null ? att : dropped;
         for (int i0 = 0; i0 < t; i0 += TILE) {
-            int rows = Math.min(TILE, t - i0), keys = i0 + rows;
-            int tile = attBase + i0 * t;
-            int dy = doutOff + (b * t + i0) * c + h * hd;
-            float[] p = dropMask == null ? att : dropped;
-            Gemm.sgemm(true, false, keys, hd, rows, p, tile, t, dout, dy, c, dqkv, dv, c3, true);
-            Gemm.sgemm(false, true, rows, keys, hd, dout, dy, c, qkv, v, c3, dp, dpOff, t, false);
+            int rows = Math.min(TILE, t - i0), end = i0 + rows;
+            int tile = attBase + i0 * t, dy = doutOff + (b * t + i0) * c + h * hd;
+            for (int s0 = 0; s0 < rows; s0 += ROWS) {
+                int sub = Math.min(ROWS, rows - s0);
+                AttentionTiles.products(dout, dy + s0 * c, c, sub, vT, tp, hd, i0 + s0 + sub, 1f, dp, dpOff + s0 * t, t);
+            }
             for (int r = 0; r < rows; r++) {
                 int row = tile + r * t, d = dpOff + r * t, n = i0 + r + 1;
                 if (dropMask != null) {
                     for (int j = 0; j < n; j++) dp[d + j] *= dropMask[row + j];
                 }
                 float dot = Vec.dot(att, row, dp, d, n);
-                for (int j = 0; j < n; j++) dp[d + j] = att[row + j] * (dp[d + j] - dot) * scale;
-                java.util.Arrays.fill(dp, d + n, d + keys, 0f);
+                AttentionTiles.scoreGradient(att, row, dp, d, dot, scale, n);
+                java.util.Arrays.fill(dp, d + n, d + end, 0f);
             }
-            Gemm.sgemm(false, false, rows, hd, keys, dp, dpOff, t, qkv, k, c3, dqkv, dq + i0 * c3, c3, true);
-            Gemm.sgemm(true, false, keys, hd, rows, dp, dpOff, t, qkv, q + i0 * c3, c3, dqkv, dk, c3, true);
+            for (int s0 = 0; s0 < rows; s0 += ROWS) {
+                int sub = Math.min(ROWS, rows - s0);
+                AttentionTiles.weightedSum(dp, dpOff + s0 * t, t, 1, sub, i0 + s0 + sub, qkv, k, c3, hd, dqkv, dq + (i0 + s0) * c3, c3, true);
+            }
+            for (int j0 = 0; j0 < end; j0 += ROWS) {
+                int keys = Math.min(ROWS, end - j0), from = Math.max(i0, j0), n = end - from;
+                AttentionTiles.weightedSum(p, attBase + from * t + j0, 1, t, keys, n, dout, doutOff + (b * t + from) * c + h * hd, c,
+                        hd, dqkv, dv + j0 * c3, c3, true);
+                AttentionTiles.weightedSum(dp, dpOff + (from - i0) * t + j0, 1, t, keys, n, qkv, q + from * c3, c3,
+                        hd, dqkv, dk + j0 * c3, c3, true);
+            }
         }
     }
 

@@ -10,15 +10,18 @@ import jgpt.tensor.Rng;
  * Stored-probability vs flash attention, forward + backward over B*nh = 48 pairs at hd = 64, timed in thread CPU
  * time with the two kernels interleaved, so a busy shared machine skews both alike (JMH's wall time does not):
  * {@code mvn -q test-compile && java --add-modules jdk.incubator.vector -Xmx3g -cp target/test-classes:target/classes
- * jgpt.jmh.AttentionCpuTime 64,64,128,256,1024 9} (the first length warms up).
+ * jgpt.jmh.AttentionCpuTime 64,64,128,256,1024 9} (the first length warms up). Optional further arguments set
+ * batch, heads and head size, e.g. {@code 64,64 15 12 4 32} for the baby model's attention.
  */
 public final class AttentionCpuTime {
     private AttentionCpuTime() {}
 
-    static final int B = 4, HEADS = 12, HD = 64, C = HEADS * HD, WARMUP = 8;
+    static final int WARMUP = 8;
 
     public static void main(String[] args) {
         int reps = args.length > 1 ? Integer.parseInt(args[1]) : 9;
+        int B = args.length > 2 ? Integer.parseInt(args[2]) : 4, HEADS = args.length > 3 ? Integer.parseInt(args[3]) : 12;
+        int HD = args.length > 4 ? Integer.parseInt(args[4]) : 64, C = HEADS * HD;
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         for (String length : args[0].split(",")) {
             int t = Integer.parseInt(length);

@@ -77,6 +77,30 @@ class VectorTwinTest {
         }
     }
 
+    /** The scalar tails compute the same bits as the vector lanes, so results do not depend on where a slice starts. */
+    @Test void geluTailMatchesLanes() {
+        int n = 3 * Vec.L + 5;
+        float[] x = random(n, 4), d = random(n, 1);
+        float[] extremes = {0f, -0f, 1e-30f, -1e-30f, 10.5f, -10.5f, 19f, -19f, 25f, -25f, 1e4f, -1e4f, 3e12f, -3e12f};
+        System.arraycopy(extremes, 0, x, 0, extremes.length);
+        float[] lanes = new float[n], tails = new float[n], gLanes = new float[n], gTails = new float[n];
+        ActivationKernel.geluForward(x, 0, lanes, 0, n);
+        ActivationKernel.geluBackward(x, 0, d, 0, gLanes, 0, n);
+        for (int i = 0; i < n; i++) {
+            ActivationKernel.geluForward(x, i, tails, i, 1);
+            ActivationKernel.geluBackward(x, i, d, i, gTails, i, 1);
+        }
+        for (int i = 0; i < n; i++) {
+            assertEquals(Float.floatToIntBits(lanes[i]), Float.floatToIntBits(tails[i]), "gelu(" + x[i] + ")");
+            assertEquals(Float.floatToIntBits(gLanes[i]), Float.floatToIntBits(gTails[i]), "gelu'(" + x[i] + ")");
+        }
+        float[] spec = new float[n], gSpec = new float[n];
+        ActivationKernel.geluForwardScalar(x, 0, spec, 0, n);
+        ActivationKernel.geluBackwardScalar(x, 0, d, 0, gSpec, 0, n);
+        assertClose(spec, lanes, 1e-6f, "gelu with extremes");
+        assertClose(gSpec, gLanes, 1e-5f, "gelu' with extremes");
+    }
+
     @Test void geluExact() {
         for (int n : SIZES) {
             float[] x = random(n + 1, 3), d = random(n, 1);

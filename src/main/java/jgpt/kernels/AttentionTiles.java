@@ -1,0 +1,150 @@
+package jgpt.kernels;
+
+import static jdk.incubator.vector.VectorOperators.MAX;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The small products of {@link AttentionKernel}, as direct Vector API loops over up to {@link #ROWS} rows at a
+ * time: at T <= 256 and head size 32 or 64 each product is a few thousand multiply-adds, where a general GEMM
+ * call spends more on dispatch, packing and edges than on arithmetic. Every result is a fixed sequence of fmas,
+ * so it does not depend on the thread or on JIT compilation.
+ */
+final class AttentionTiles {
+    private AttentionTiles() {}
+
+    private static final VectorSpecies<Float> S = Vec.S;
+    private static final int L = Vec.L;
+
+    /** Rows computed together: four accumulators share each loaded vector. */
+    static final int ROWS = 4;
+
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** This thread's scratch of at least n floats (the transposed keys or values of one pair). */
+    static float[] scratch(int n) {
+        float[] s = SCRATCH.get();
+        if (s.length < n) SCRATCH.set(s = new float[n]);
+        return s;
+    }
+
+    /** t rounded up to whole vectors: the row length of a transposed head, so key blocks load full vectors. */
+    static int padded(int t) {
+        return (t + L - 1) / L * L;
+    }
+
+    /** dst[d * padded(rows) + j] = src[off + j * stride + d] for d < width, j < rows; padding keys get zeros. */
+    static void transpose(float[] src, int off, int stride, int rows, int width, float[] dst) {
+        int tp = padded(rows);
+        for (int j = 0; j < rows; j++) {
+            for (int d = 0; d < width; d++) dst[d * tp + j] = src[off + j * stride + d];
+        }
+        for (int d = 0; d < width; d++) java.util.Arrays.fill(dst, d * tp + rows, d * tp + tp, 0f);
+    }
+
+    /**
+     * out[outOff + r * outStride + j] = scale * sum_d a[aOff + r * aStride + d] * bT[d * padded + j] for rows
+     * r < rows (at most ROWS) and j < keys: all rows' products against all keys up to the last row's.
+     */
+    static void products(float[] a, int aOff, int aStride, int rows, float[] bT, int bTStride, int width, int keys,
+                         float scale, float[] out, int outOff, int outStride) {
+        // rows past the end repeat the last one, so the loop has no branches; their results are not stored
+        int a0 = aOff, a1 = aOff + Math.min(1, rows - 1) * aStride;
+        int a2 = aOff + Math.min(2, rows - 1) * aStride, a3 = aOff + Math.min(3, rows - 1) * aStride;
+        for (int j = 0; j < keys; j += L) {
+            FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S), acc2 = FloatVector.zero(S), acc3 = FloatVector.zero(S);
+            for (int d = 0, bt = j; d < width; d++, bt += bTStride) {
+                FloatVector kv = FloatVector.fromArray(S, bT, bt);
+                acc0 = FloatVector.broadcast(S, a[a0 + d]).fma(kv, acc0);
+                acc1 = FloatVector.broadcast(S, a[a1 + d]).fma(kv, acc1);
+                acc2 = FloatVector.broadcast(S, a[a2 + d]).fma(kv, acc2);
+                acc3 = FloatVector.broadcast(S, a[a3 + d]).fma(kv, acc3);
+            }
+            var inRow = S.indexInRange(j, keys);
+            int o = outOff + j;
+            acc0.mul(scale).intoArray(out, o, inRow);
+            if (rows > 1) acc1.mul(scale).intoArray(out, o + outStride, inRow);
+            if (rows > 2) acc2.mul(scale).intoArray(out, o + 2 * outStride, inRow);
+            if (rows > 3) acc3.mul(scale).intoArray(out, o + 3 * outStride, inRow);
+        }
+    }
+
+    /**
+     * out[outOff + r * outStride + d] (+)= sum_{s < n} p[pOff + r * pRowStep + s * pSumStep] * x[xOff + s * xStride + d]
+     * for rows r < rows (at most ROWS) and d < width: probabilities times values (pRowStep 1 walks a column of P,
+     * for the key-side gradients).
+     */
+    static void weightedSum(float[] p, int pOff, int pRowStep, int pSumStep, int rows, int n, float[] x, int xOff,
+                            int xStride, int width, float[] out, int outOff, int outStride, boolean add) {
+        int p0 = pOff, p1 = pOff + Math.min(1, rows - 1) * pRowStep;
+        int p2 = pOff + Math.min(2, rows - 1) * pRowStep, p3 = pOff + Math.min(3, rows - 1) * pRowStep;
+        int d = 0;
+        for (int bound = S.loopBound(width); d < bound; d += L) {
+            FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S), acc2 = FloatVector.zero(S), acc3 = FloatVector.zero(S);
+            for (int s = 0, ps = 0, xs = xOff + d; s < n; s++, ps += pSumStep, xs += xStride) {
+                FloatVector xv = FloatVector.fromArray(S, x, xs);
+                acc0 = FloatVector.broadcast(S, p[p0 + ps]).fma(xv, acc0);
+                acc1 = FloatVector.broadcast(S, p[p1 + ps]).fma(xv, acc1);
+                acc2 = FloatVector.broadcast(S, p[p2 + ps]).fma(xv, acc2);
+                acc3 = FloatVector.broadcast(S, p[p3 + ps]).fma(xv, acc3);
+            }
+            int o = outOff + d;
+            store(acc0, out, o, add);
+            if (rows > 1) store(acc1, out, o + outStride, add);
+            if (rows > 2) store(acc2, out, o + 2 * outStride, add);
+            if (rows > 3) store(acc3, out, o + 3 * outStride, add);
+        }
+        for (; d < width; d++) {
+            for (int r = 0; r < rows; r++) {
+                float acc = 0f;
+                for (int s = 0; s < n; s++) acc = Math.fma(p[pOff + r * pRowStep + s * pSumStep], x[xOff + s * xStride + d], acc);
+                int o = outOff + r * outStride + d;
+                out[o] = add ? out[o] + acc : acc;
+            }
+        }
+    }
+
+    private static final float NEG_INF = Float.NEGATIVE_INFINITY;
+
+    /**
+     * x[off + j] = softmax of x[off .. off + n) for j < n, zero for n <= j < len. Whole vectors with the row's last
+     * one masked (a short row would otherwise spend most of its time in scalar exp tails).
+     */
+    static void softmax(float[] x, int off, int n, int len) {
+        FloatVector top = FloatVector.broadcast(S, NEG_INF);
+        for (int j = 0; j < n; j += L) {
+            var in = S.indexInRange(j, n);
+            top = FloatVector.fromArray(S, x, off + j, in).blend(NEG_INF, in.not()).max(top);
+        }
+        float max = top.reduceLanes(MAX); // exact in any order
+        FloatVector sum = FloatVector.zero(S);
+        for (int j = 0; j < n; j += L) {
+            var in = S.indexInRange(j, n);
+            FloatVector e = VecMath.exp(FloatVector.fromArray(S, x, off + j, in).sub(max)).blend(0f, in.not());
+            e.intoArray(x, off + j, in);
+            sum = e.add(sum);
+        }
+        float inv = 1f / VecMath.sum(sum);
+        for (int j = 0; j < n; j += L) {
+            var in = S.indexInRange(j, n);
+            FloatVector.fromArray(S, x, off + j, in).mul(inv).intoArray(x, off + j, in);
+        }
+        java.util.Arrays.fill(x, off + n, off + len, 0f);
+    }
+
+    /** ds[j] = p[j] * (ds[j] - dot) * scale for j < n: the gradient of the scaled scores, in place of dP. */
+    static void scoreGradient(float[] p, int pOff, float[] ds, int dsOff, float dot, float scale, int n) {
+        for (int j = 0; j < n; j += L) {
+            var in = S.indexInRange(j, n);
+            FloatVector pv = FloatVector.fromArray(S, p, pOff + j, in);
+            pv.mul(FloatVector.fromArray(S, ds, dsOff + j, in).sub(dot)).mul(scale).intoArray(ds, dsOff + j, in);
+        }
+    }
+
+    private static void store(FloatVector acc, float[] out, int o, boolean add) {
+        // two plain stores rather than a vector chosen by a conditional, which C2 may box
+        if (add) FloatVector.fromArray(S, out, o).add(acc).intoArray(out, o);
+        else acc.intoArray(out, o);
+    }
+}
