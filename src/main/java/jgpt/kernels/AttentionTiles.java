@@ -1,7 +1,5 @@
 package jgpt.kernels;
 
-import static jdk.incubator.vector.VectorOperators.MAX;
-
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -105,31 +103,15 @@ final class AttentionTiles {
         }
     }
 
-    private static final float NEG_INF = Float.NEGATIVE_INFINITY;
-
     /**
-     * x[off + j] = softmax of x[off .. off + n) for j < n, zero for n <= j < len. Whole vectors with the row's last
-     * one masked (a short row would otherwise spend most of its time in scalar exp tails).
+     * x[off + j] = softmax of x[off .. off + n) for j < n, zero for n <= j < len. Through {@link Vec}'s loops: a
+     * masked version with its own loop-carried sum was faster, but C2 sometimes boxed that sum (about 1.2 MB of
+     * garbage per `baby` step, depending on JIT timing).
      */
     static void softmax(float[] x, int off, int n, int len) {
-        FloatVector top = FloatVector.broadcast(S, NEG_INF);
-        for (int j = 0; j < n; j += L) {
-            var in = S.indexInRange(j, n);
-            top = FloatVector.fromArray(S, x, off + j, in).blend(NEG_INF, in.not()).max(top);
-        }
-        float max = top.reduceLanes(MAX); // exact in any order
-        FloatVector sum = FloatVector.zero(S);
-        for (int j = 0; j < n; j += L) {
-            var in = S.indexInRange(j, n);
-            FloatVector e = VecMath.exp(FloatVector.fromArray(S, x, off + j, in).sub(max)).blend(0f, in.not());
-            e.intoArray(x, off + j, in);
-            sum = e.add(sum);
-        }
-        float inv = 1f / VecMath.sum(sum);
-        for (int j = 0; j < n; j += L) {
-            var in = S.indexInRange(j, n);
-            FloatVector.fromArray(S, x, off + j, in).mul(inv).intoArray(x, off + j, in);
-        }
+        float max = Vec.max(x, off, n);
+        float sum = Vec.expShiftSum(x, off, max, n);
+        Vec.scale(x, off, 1f / sum, n);
         java.util.Arrays.fill(x, off + n, off + len, 0f);
     }
 

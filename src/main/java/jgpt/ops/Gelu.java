@@ -18,18 +18,17 @@ public final class Gelu {
     /** {@code exact}: x Phi(x) with erf (nn.GELU()); otherwise the tanh approximation. */
     public static Tensor apply(Tape tape, Tensor x, boolean exact) {
         Tensor out = tape.output(x.shape(), tape.needsGrad(x));
-        IntRangeBody forward = (from, to) -> {
-            if (exact) GeluErfKernel.forward(x.data(), x.offset() + from, out.data(), out.offset() + from, to - from);
-            else ActivationKernel.geluForward(x.data(), x.offset() + from, out.data(), out.offset() + from, to - from);
-        };
+        // one kernel per body: C2 compiles a body with both kernels inlined into a unit so large that it boxes vectors
+        IntRangeBody forward = exact
+                ? (from, to) -> GeluErfKernel.forward(x.data(), x.offset() + from, out.data(), out.offset() + from, to - from)
+                : (from, to) -> ActivationKernel.geluForward(x.data(), x.offset() + from, out.data(), out.offset() + from, to - from);
         tape.forward(() -> Split.range(x.size(), forward));
         if (out.requiresGrad()) {
-            IntRangeBody backward = (from, to) -> {
-                if (exact) GeluErfKernel.backward(x.data(), x.offset() + from, out.grad(), out.gradOffset() + from,
-                        x.grad(), x.gradOffset() + from, to - from);
-                else ActivationKernel.geluBackward(x.data(), x.offset() + from, out.grad(), out.gradOffset() + from,
-                        x.grad(), x.gradOffset() + from, to - from);
-            };
+            IntRangeBody backward = exact
+                    ? (from, to) -> GeluErfKernel.backward(x.data(), x.offset() + from, out.grad(), out.gradOffset() + from,
+                            x.grad(), x.gradOffset() + from, to - from)
+                    : (from, to) -> ActivationKernel.geluBackward(x.data(), x.offset() + from, out.grad(), out.gradOffset() + from,
+                            x.grad(), x.gradOffset() + from, to - from);
             tape.record(() -> Split.range(x.size(), backward));
         }
         return out;
