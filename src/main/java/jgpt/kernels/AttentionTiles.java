@@ -78,6 +78,32 @@ final class AttentionTiles {
         int p0 = pOff, p1 = pOff + Math.min(1, rows - 1) * pRowStep;
         int p2 = pOff + Math.min(2, rows - 1) * pRowStep, p3 = pOff + Math.min(3, rows - 1) * pRowStep;
         int d = 0;
+        // two vectors of the width per pass: each broadcast of p then feeds two fmas
+        for (; d + 2 * L <= width; d += 2 * L) {
+            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
+            FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S), b2 = FloatVector.zero(S), b3 = FloatVector.zero(S);
+            for (int s = 0, ps = 0, xs = xOff + d; s < n; s++, ps += pSumStep, xs += xStride) {
+                FloatVector xa = FloatVector.fromArray(S, x, xs), xb = FloatVector.fromArray(S, x, xs + L);
+                FloatVector w0 = FloatVector.broadcast(S, p[p0 + ps]);
+                a0 = w0.fma(xa, a0);
+                b0 = w0.fma(xb, b0);
+                FloatVector w1 = FloatVector.broadcast(S, p[p1 + ps]);
+                a1 = w1.fma(xa, a1);
+                b1 = w1.fma(xb, b1);
+                FloatVector w2 = FloatVector.broadcast(S, p[p2 + ps]);
+                a2 = w2.fma(xa, a2);
+                b2 = w2.fma(xb, b2);
+                FloatVector w3 = FloatVector.broadcast(S, p[p3 + ps]);
+                a3 = w3.fma(xa, a3);
+                b3 = w3.fma(xb, b3);
+            }
+            int o = outOff + d;
+            store(a0, out, o, add);
+            store(b0, out, o + L, add);
+            if (rows > 1) { store(a1, out, o + outStride, add); store(b1, out, o + outStride + L, add); }
+            if (rows > 2) { store(a2, out, o + 2 * outStride, add); store(b2, out, o + 2 * outStride + L, add); }
+            if (rows > 3) { store(a3, out, o + 3 * outStride, add); store(b3, out, o + 3 * outStride + L, add); }
+        }
         for (int bound = S.loopBound(width); d < bound; d += L) {
             FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S), acc2 = FloatVector.zero(S), acc3 = FloatVector.zero(S);
             for (int s = 0, ps = 0, xs = xOff + d; s < n; s++, ps += pSumStep, xs += xStride) {
