@@ -32,13 +32,22 @@ final class AttentionTiles {
         return (t + L - 1) / L * L;
     }
 
-    /** dst[d * padded(rows) + j] = src[off + j * stride + d] for d < width, j < rows; padding keys get zeros. */
+    private static final ThreadLocal<int[]> ROW_OFFSETS = ThreadLocal.withInitial(() -> new int[L]);
+
+    /**
+     * dst[d * padded(rows) + j] = src[off + j * stride + d] for d < width, j < rows; padding keys get zeros. Each
+     * destination vector is one masked gather of L rows (scalar copies cost several percent of a `baby` step).
+     */
     static void transpose(float[] src, int off, int stride, int rows, int width, float[] dst) {
         int tp = padded(rows);
-        for (int j = 0; j < rows; j++) {
-            for (int d = 0; d < width; d++) dst[d * tp + j] = src[off + j * stride + d];
+        int[] rowOffsets = ROW_OFFSETS.get();
+        for (int l = 0; l < L; l++) rowOffsets[l] = l * stride;
+        for (int j = 0; j < tp; j += L) {
+            var in = S.indexInRange(j, rows);
+            for (int d = 0, o = j; d < width; d++, o += tp) {
+                FloatVector.fromArray(S, src, off + j * stride + d, rowOffsets, 0, in).intoArray(dst, o);
+            }
         }
-        for (int d = 0; d < width; d++) java.util.Arrays.fill(dst, d * tp + rows, d * tp + tp, 0f);
     }
 
     /**
