@@ -36,17 +36,22 @@ final class AttentionTiles {
 
     /**
      * dst[d * padded(rows) + j] = src[off + j * stride + d] for d < width, j < rows; padding keys get zeros. Each
-     * destination vector is one masked gather of L rows (scalar copies cost several percent of a `baby` step).
+     * destination vector of L whole rows is one gather (scalar copies cost several percent of a `baby` step); the
+     * last, partial one is copied (a masked gather still range-checks its inactive lanes).
      */
     static void transpose(float[] src, int off, int stride, int rows, int width, float[] dst) {
-        int tp = padded(rows);
+        int tp = padded(rows), whole = rows - rows % L;
         int[] rowOffsets = ROW_OFFSETS.get();
         for (int l = 0; l < L; l++) rowOffsets[l] = l * stride;
-        for (int j = 0; j < tp; j += L) {
-            var in = S.indexInRange(j, rows);
+        for (int j = 0; j < whole; j += L) {
             for (int d = 0, o = j; d < width; d++, o += tp) {
-                FloatVector.fromArray(S, src, off + j * stride + d, rowOffsets, 0, in).intoArray(dst, o);
+                FloatVector.fromArray(S, src, off + j * stride + d, rowOffsets, 0).intoArray(dst, o);
             }
+        }
+        if (whole == rows) return;
+        for (int d = 0; d < width; d++) {
+            for (int j = whole; j < rows; j++) dst[d * tp + j] = src[off + j * stride + d];
+            java.util.Arrays.fill(dst, d * tp + rows, d * tp + tp, 0f);
         }
     }
 
