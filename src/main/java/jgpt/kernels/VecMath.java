@@ -86,12 +86,6 @@ public final class VecMath {
         return e * Float.intBitsToFloat(((int) n + 127) << 23);
     }
 
-    /** tanh(x) = 1 - 2 / (exp(2x) + 1), clamped where it is +-1 in float anyway. */
-    public static FloatVector tanh(FloatVector x) {
-        FloatVector e = exp(x.max(-9f).min(9f).mul(2f));
-        return FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(e.add(1f)));
-    }
-
     // erf(x) for x >= 0 (Abramowitz and Stegun 7.1.26, |error| <= 1.5e-7): 1 - t (a1 + t (a2 + ...)) e^(-x^2),
     // t = 1 / (1 + p x); odd symmetry gives negative x.
     private static final float ERF_P = 0.3275911f, A1 = 0.254829592f, A2 = -0.284496736f, A3 = 1.421413741f,
@@ -118,10 +112,5 @@ public final class VecMath {
         poly = Math.fma(poly, t, A1);
         float y = 1f - poly * t * exp(-(ax * ax));
         return x < 0f ? -y : y;
-    }
-
-    public static float tanh(float x) {
-        float e = exp(Math.min(Math.max(x, -9f), 9f) * 2f);
-        return 1f - 2f / (e + 1f);
     }
 }

@@ -26,20 +26,6 @@ class VecMathTest {
     }
 
     @Test
-    void tanhIsAccurateAndTwinsAgree() {
-        Rng rng = new Rng(2);
-        float[] x = new float[Vec.L];
-        for (int trial = 0; trial < 20000; trial++) {
-            for (int i = 0; i < x.length; i++) x[i] = (rng.nextFloat() - 0.5f) * 24f;
-            float[] v = VecMath.tanh(FloatVector.fromArray(Vec.S, x, 0)).toArray();
-            for (int i = 0; i < x.length; i++) {
-                assertEquals(Math.tanh(x[i]), v[i], 2e-7, "tanh(" + x[i] + ")");
-                assertEquals(Float.floatToIntBits(VecMath.tanh(x[i])), Float.floatToIntBits(v[i]), "scalar twin at " + x[i]);
-            }
-        }
-    }
-
-    @Test
     void laneSumIsExact() {
         float[] x = new float[Vec.L];
         double expected = 0;
