@@ -68,30 +68,17 @@ public final class VectorGemm {
             SmallGemm.sgemm(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
-        if (transB && !transA && n > 2 * m) {
-            // C = A·Bᵀ with B much larger than A: a transposed B would be packed whole, so compute Cᵀ = B·Aᵀ
-            // instead (B read in place, the small A packed) and store its tiles transposed.
-            split(false, true, n, m, k, b, bOff, ldb, a, aOff, lda, c, cOff, ldc, accumulate, true);
-        } else {
-            split(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, false);
-        }
-    }
-
-    /** Runs the product on the calling thread or splits it across the pool; cT: C holds the result transposed. */
-    private static void split(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
-                              float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate, boolean cT) {
-        long work = (long) m * n * k;
         int mTiles = (m + MR - 1) / MR;
         int nTiles = (n + NR - 1) / NR;
         int threads = Parallel.threads();
         if (threads == 1 || work < PARALLEL_MIN_WORK || (mTiles < 2 && nTiles < 2)) {
-            blocked(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, cT);
+            blocked(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
         // Split the larger dimension: each thread then re-packs only the smaller operand.
         boolean splitM = (m >= n && mTiles >= 2) || nTiles < 2;
         Task t = TASKS.get();
-        t.set(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, splitM, cT);
+        t.set(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, splitM);
         try {
             Parallel.parallelFor(splitM ? mTiles : nTiles, t);
         } finally {
@@ -101,16 +88,16 @@ public final class VectorGemm {
 
     /** One parallel sgemm call; reused per calling thread so dispatch allocates nothing. */
     private static final class Task implements IntRangeBody {
-        boolean transA, transB, accumulate, splitM, cT;
+        boolean transA, transB, accumulate, splitM;
         int m, n, k, aOff, lda, bOff, ldb, cOff, ldc;
         float[] a, b, c;
 
         void set(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
                  float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate,
-                 boolean splitM, boolean cT) {
+                 boolean splitM) {
             this.transA = transA; this.transB = transB; this.m = m; this.n = n; this.k = k;
             this.a = a; this.aOff = aOff; this.lda = lda; this.b = b; this.bOff = bOff; this.ldb = ldb;
-            this.c = c; this.cOff = cOff; this.ldc = ldc; this.accumulate = accumulate; this.splitM = splitM; this.cT = cT;
+            this.c = c; this.cOff = cOff; this.ldc = ldc; this.accumulate = accumulate; this.splitM = splitM;
         }
 
         void clear() {
@@ -121,10 +108,10 @@ public final class VectorGemm {
         public void run(int from, int to) {
             if (splitM) {
                 blocked(transA, transB, from * MR, Math.min(m, to * MR), 0, n, k,
-                        a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, cT);
+                        a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             } else {
                 blocked(transA, transB, 0, m, from * NR, Math.min(n, to * NR), k,
-                        a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, cT);
+                        a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             }
         }
     }
@@ -134,11 +121,10 @@ public final class VectorGemm {
      * their layout already gives the micro-kernel what it streams (every op(A) strip: MR values per k at fixed
      * strides; op(B) rows when B is not transposed: NR contiguous values per k). Only a transposed B and the
      * ragged edge strips are packed: for the small products of a `baby` step packing cost a fifth of the time.
-     * With {@code cT} element (i, j) of the product goes to c[cOff + j * ldc + i].
      */
     static void blocked(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                        float[] c, int cOff, int ldc, boolean accumulate, boolean cT) {
+                        float[] c, int cOff, int ldc, boolean accumulate) {
         Buffers buf = BUFFERS.get();
         // op(A)[i, p] = a[aOff + i * aRow + p * aK]
         int aRow = transA ? 1 : lda, aK = transA ? lda : 1;
@@ -169,10 +155,7 @@ public final class VectorGemm {
                         int lds = load ? ldc : 0;
                         for (int ir = 0; ir < fullHeight; ir += MR, ci += MR * ldc) {
                             int ai = aOff + (ic + ir) * aRow + pc * aK, si = load ? ci : 0;
-                            if (cT) {
-                                transposedTile(kc, a, ai, aRow, aK, bs, bi, bK, MR, nr, buf.tile, c,
-                                        cOff + (jc + jr) * ldc + ic + ir, ldc, load);
-                            } else if (nr == NR) {
+                            if (nr == NR) {
                                 GemmKernels.wide(kc, a, ai, aRow, aK, bs, bi, bK, src, si, lds, c, ci, ldc);
                             } else if (nr == NR / 2) {
                                 GemmKernels.narrow(kc, a, ai, aRow, aK, bs, bi, bK, src, si, lds, c, ci, ldc);
@@ -180,32 +163,11 @@ public final class VectorGemm {
                                 edgeTile(kc, a, ai, aRow, aK, bs, bi, bK, MR, nr, buf.tile, c, ci, ldc, load);
                             }
                         }
-                        if (fullHeight < mc && cT) {
-                            transposedTile(kc, buf.a, 0, 1, MR, bs, bi, bK, mc - fullHeight, nr, buf.tile, c,
-                                    cOff + (jc + jr) * ldc + ic + fullHeight, ldc, load);
-                        } else if (fullHeight < mc) {
+                        if (fullHeight < mc) {
                             edgeTile(kc, buf.a, 0, 1, MR, bs, bi, bK, mc - fullHeight, nr, buf.tile, c, ci, ldc, load);
                         }
                     }
                 }
-            }
-        }
-    }
-
-    /**
-     * An mr x nr tile stored transposed: computed in scratch, then row r of the tile written down column r of C,
-     * c[ct + j * ldc + r] (a few hundred scalar stores against the tile's thousands of multiply-adds).
-     */
-    private static void transposedTile(int kc, float[] a, int ai, int aRow, int aK, float[] b, int bi, int bK, int mr, int nr,
-                                       float[] tile, float[] c, int ct, int ldc, boolean load) {
-        if (nr <= NR / 2) GemmKernels.narrow(kc, a, ai, aRow, aK, b, bi, bK, ZERO, 0, 0, tile, 0, NR);
-        else GemmKernels.wide(kc, a, ai, aRow, aK, b, bi, bK, ZERO, 0, 0, tile, 0, NR);
-        for (int j = 0; j < nr; j++) {
-            int d = ct + j * ldc;
-            if (load) {
-                for (int r = 0; r < mr; r++) c[d + r] += tile[r * NR + j];
-            } else {
-                for (int r = 0; r < mr; r++) c[d + r] = tile[r * NR + j];
             }
         }
     }

@@ -42,18 +42,6 @@ class VectorGemmTest {
         check(r, true, true, 100, 90, 80, 0, 0, true);
     }
 
-    /** A·Bᵀ with B more than twice A's height runs as Cᵀ = B·Aᵀ with tiles stored transposed: ragged, padded, parallel. */
-    @Test
-    void transposedOutputForWideTransposedB() {
-        Random r = new Random(11);
-        for (boolean acc : new boolean[] {false, true}) {
-            check(r, false, true, 7, 100, 65, 0, 0, acc);
-            check(r, false, true, 37, 301, 29, 5, 13, acc);
-            check(r, false, true, 13, 2113, 300, 2, 3, acc);
-            check(r, false, true, 96, 1030, 520, 0, 0, acc);
-        }
-    }
-
     @Test
     void matrixVectorAndFewRows() {
         Random r = new Random(5);
