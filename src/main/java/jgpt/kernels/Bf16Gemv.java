@@ -100,24 +100,16 @@ public final class Bf16Gemv {
         return v.and(0xFFFF0000).reinterpretAsFloats();
     }
 
-    /** One row, four accumulators (as in {@link Gemv}). */
+    /** One row with the same arithmetic as {@link #pair}, so a row's value does not depend on how rows are split. */
     private static float dot(int[] w, int wi, int n, float[] xs) {
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
-        FloatVector s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
         int j = 0;
-        for (; j + 2 * L <= n; j += 2 * L) {
-            IntVector v0 = IntVector.fromArray(I, w, wi + j), v1 = IntVector.fromArray(I, w, wi + j + L);
-            s0 = low(v0).fma(FloatVector.fromArray(S, xs, j), s0);
-            s1 = high(v0).fma(FloatVector.fromArray(S, xs, n + j), s1);
-            s2 = low(v1).fma(FloatVector.fromArray(S, xs, j + L), s2);
-            s3 = high(v1).fma(FloatVector.fromArray(S, xs, n + j + L), s3);
-        }
         for (; j + L <= n; j += L) {
             IntVector v = IntVector.fromArray(I, w, wi + j);
             s0 = low(v).fma(FloatVector.fromArray(S, xs, j), s0);
             s1 = high(v).fma(FloatVector.fromArray(S, xs, n + j), s1);
         }
-        float d = VecMath.sum(s0.add(s1).add(s2.add(s3)));
+        float d = VecMath.sum(s0.add(s1));
         for (; j < n; j++) {
             int v = w[wi + j];
             d += Float.intBitsToFloat(v << 16) * xs[j] + Float.intBitsToFloat(v & 0xFFFF0000) * xs[n + j];
