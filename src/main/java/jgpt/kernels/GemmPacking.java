@@ -1,6 +1,8 @@
 package jgpt.kernels;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Packs blocks of op(A) and op(B) into the contiguous, zero-padded strip layout the micro-kernel
@@ -10,6 +12,9 @@ import java.util.Arrays;
  */
 final class GemmPacking {
     private GemmPacking() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int VL = S.length();
 
     /** Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into dst, strip s at dst[s*kc*mr]. */
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
@@ -68,7 +73,15 @@ final class GemmPacking {
         for (int s = 0, js = 0; js < nc; s++, js += nr) {
             int w = Math.min(nr, nc - js);
             int base = s * kc * nr;
-            if (!transB) {
+            if (!transB && w == nr && nr == 4 * VL) {
+                // whole strips: four vector copies per k (an arraycopy call per 64 floats cost more than the copy)
+                for (int p = 0, src = bOff + p0 * ldb + j0 + js, d = base; p < kc; p++, src += ldb, d += nr) {
+                    FloatVector.fromArray(S, b, src).intoArray(dst, d);
+                    FloatVector.fromArray(S, b, src + VL).intoArray(dst, d + VL);
+                    FloatVector.fromArray(S, b, src + 2 * VL).intoArray(dst, d + 2 * VL);
+                    FloatVector.fromArray(S, b, src + 3 * VL).intoArray(dst, d + 3 * VL);
+                }
+            } else if (!transB) {
                 // op(B)[p, j] = b[p*ldb + j]: row segments copy straight.
                 for (int p = 0; p < kc; p++) {
                     int src = bOff + (p0 + p) * ldb + j0 + js;
