@@ -3,6 +3,8 @@ package jgpt.nn;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import jgpt.kernels.IntRangeBody;
+import jgpt.kernels.Split;
 import jgpt.tensor.Shape;
 import jgpt.tensor.Tensor;
 
@@ -22,6 +24,8 @@ public final class Parameters {
     private final float[] data;
     private final float[] grad;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    /** Zeroes a range of the gradients; one instance, so zeroing every step allocates nothing. */
+    private final IntRangeBody zeroRange = (from, to) -> java.util.Arrays.fill(grad(), from, to, 0f);
     private List<Entry> entryList = List.of(); // in creation order; rebuilt by create, read every optimizer step
     private int used;
 
@@ -77,7 +81,8 @@ public final class Parameters {
 
     public void zeroGrad() {
         if (grad == null) throw new IllegalStateException("this model was loaded for inference (no gradients)");
-        java.util.Arrays.fill(grad, 0f);
+        // on all cores: one core alone writes GPT-2's 0.5 GB of gradients at ~10 GB/s (52 ms of a 1.3 s step)
+        Split.range(grad.length, zeroRange);
     }
 
     /** Checks that every slot of the precomputed layout was used. */
