@@ -6,7 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * One fused AdamW update (Loshchilov and Hutter; torch.optim.AdamW semantics) over a range of a flat
- * parameter array: decoupled decay, moment updates and the bias-corrected step in a single pass.
+ * parameter array: decoupled decay, moment updates and the bias-corrected step in a single pass. The gradient is
+ * multiplied by {@code gradScale} as it is read, so gradient clipping costs no pass of its own (as in llm.c).
  */
 public final class AdamWKernel {
     private AdamWKernel() {}
@@ -15,14 +16,14 @@ public final class AdamWKernel {
     private static final int L = Vec.L;
 
     /** The update over p[from, to) with Vector API loops; {@link #stepScalar} is its specification. */
-    public static void step(float[] p, float[] g, float[] m, float[] v, int from, int to,
+    public static void step(float[] p, float[] g, float gradScale, float[] m, float[] v, int from, int to,
                             float lr, float beta1, float beta2, float eps, float weightDecay, int t) {
         float decay = 1f - lr * weightDecay;
         float stepSize = lr / (float) (1.0 - Math.pow(beta1, t));
         float invSqrtBc2 = (float) (1.0 / Math.sqrt(1.0 - Math.pow(beta2, t)));
         int i = from, bound = from + S.loopBound(to - from);
         for (; i < bound; i += L) {
-            FloatVector gi = FloatVector.fromArray(S, g, i);
+            FloatVector gi = FloatVector.fromArray(S, g, i).mul(gradScale);
             FloatVector mi = FloatVector.fromArray(S, m, i).mul(beta1).add(gi.mul(1f - beta1));
             FloatVector vi = FloatVector.fromArray(S, v, i).mul(beta2).add(gi.mul(gi).mul(1f - beta2));
             mi.intoArray(m, i);
@@ -30,11 +31,11 @@ public final class AdamWKernel {
             FloatVector denom = vi.lanewise(VectorOperators.SQRT).mul(invSqrtBc2).add(eps);
             FloatVector.fromArray(S, p, i).mul(decay).sub(mi.mul(stepSize).div(denom)).intoArray(p, i);
         }
-        if (i < to) stepScalar(p, g, m, v, i, to, lr, beta1, beta2, eps, weightDecay, t);
+        if (i < to) stepScalar(p, g, gradScale, m, v, i, to, lr, beta1, beta2, eps, weightDecay, t);
     }
 
     /** The plain-loop specification of {@link #step}. */
-    public static void stepScalar(float[] p, float[] g, float[] m, float[] v, int from, int to,
+    public static void stepScalar(float[] p, float[] g, float gradScale, float[] m, float[] v, int from, int to,
                             float lr, float beta1, float beta2, float eps, float weightDecay, int t) {
         float decay = 1f - lr * weightDecay;
         float bc1 = (float) (1.0 - Math.pow(beta1, t));
@@ -42,7 +43,7 @@ public final class AdamWKernel {
         float stepSize = lr / bc1;
         float invSqrtBc2 = (float) (1.0 / Math.sqrt(bc2));
         for (int i = from; i < to; i++) {
-            float gi = g[i];
+            float gi = g[i] * gradScale;
             float mi = beta1 * m[i] + (1f - beta1) * gi;
             float vi = beta2 * v[i] + (1f - beta2) * gi * gi;
             m[i] = mi;

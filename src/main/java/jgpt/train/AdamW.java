@@ -11,7 +11,8 @@ import jgpt.nn.Parameters;
  * Moments live in two flat arrays parallel to the parameter array.
  * <pre>{@code
  * AdamW opt = new AdamW(model.parameters(), 0.9f, 0.95f, 1e-8f, 0.1f);
- * opt.step(lr);
+ * opt.step(lr);                                              // or, clipping as it updates:
+ * opt.step(lr, GradClip.scaleFor(clip.norm(), maxNorm));
  * }</pre>
  */
 public final class AdamW {
@@ -29,14 +30,23 @@ public final class AdamW {
         this.weightDecay = weightDecay;
         this.m = new float[params.count()];
         this.v = new float[params.count()];
-        this.update = (from, to) -> AdamWKernel.step(params.data(), params.grad(), m, v, base + from, base + to,
+        this.update = (from, to) -> AdamWKernel.step(params.data(), params.grad(), gradScale, m, v, base + from, base + to,
                 lr, beta1, beta2, eps, decay, step);
     }
 
     /** Applies one update with learning rate {@code lr} using the gradients in the parameter set. */
     public void step(float lr) {
+        step(lr, 1f);
+    }
+
+    /**
+     * One update with the gradients multiplied by {@code gradScale} as they are read (the gradient array itself is
+     * left as it is): pass {@link GradClip#scaleFor} to clip without a separate pass over the gradients.
+     */
+    public void step(float lr, float gradScale) {
         step++;
         this.lr = lr;
+        this.gradScale = gradScale;
         var entries = params.entries();
         for (int i = 0; i < entries.size(); i++) {
             Parameters.Entry e = entries.get(i);
@@ -48,7 +58,7 @@ public final class AdamW {
     }
 
     // the entry being updated: fields rather than captured locals, so a step allocates nothing
-    private float lr, decay;
+    private float lr, decay, gradScale;
     private int base;
     private final IntRangeBody update;
 

@@ -9,7 +9,8 @@ import jgpt.kernels.Vec;
  * its per-range partial sums and loop bodies, so clipping every step allocates nothing.
  * <pre>{@code
  * GradClip clip = new GradClip(model.parameters().grad());
- * float norm = clip.clip(1f);
+ * float norm = clip.clip(1f);                                 // or leave the scaling to AdamW:
+ * opt.step(lr, GradClip.scaleFor(clip.norm(), 1f));
  * }</pre>
  */
 public final class GradClip {
@@ -28,15 +29,26 @@ public final class GradClip {
 
     /** Scales the gradient so its norm is at most maxNorm (if maxNorm > 0); returns the norm before clipping. */
     public float clip(float maxNorm) {
-        Split.parts(g.length, Split.MIN_ITEMS, 16, squares);
-        double sq = 0;
-        for (double p : partial) sq += p;
-        float norm = (float) Math.sqrt(sq);
-        if (maxNorm > 0f && norm > maxNorm) {
-            scale = maxNorm / (norm + 1e-6f);
+        float norm = norm();
+        float s = scaleFor(norm, maxNorm);
+        if (s != 1f) {
+            scale = s;
             Split.range(g.length, rescale);
         }
         return norm;
+    }
+
+    /** The global L2 norm of the gradient. */
+    public float norm() {
+        Split.parts(g.length, Split.MIN_ITEMS, 16, squares);
+        double sq = 0;
+        for (double p : partial) sq += p;
+        return (float) Math.sqrt(sq);
+    }
+
+    /** The factor clip_grad_norm_ scales gradients of this norm by: maxNorm / (norm + 1e-6) above maxNorm (if > 0), else 1. */
+    public static float scaleFor(float norm, float maxNorm) {
+        return maxNorm > 0f && norm > maxNorm ? maxNorm / (norm + 1e-6f) : 1f;
     }
 
     /** Sum of squares in double, from float dot products over blocks short enough to stay accurate. */

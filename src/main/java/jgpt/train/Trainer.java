@@ -143,8 +143,8 @@ public final class Trainer {
             total += replicas.forwardBackward(trainBatches.inputs, trainBatches.targets, 1f / cfg.gradAccum(), rng);
         }
         replicas.reduceGradients();
-        lastGradNorm = gradClip.clip(cfg.gradClip());
-        optimizer.step(lr);
+        lastGradNorm = gradClip.norm();
+        optimizer.step(lr, GradClip.scaleFor(lastGradNorm, cfg.gradClip())); // clipping applied as AdamW reads the gradients
         return total / cfg.gradAccum();
     }
 

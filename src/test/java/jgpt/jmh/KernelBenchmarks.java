@@ -90,9 +90,9 @@ public class KernelBenchmarks {
 
     @Benchmark public void geluBackward() { ActivationKernel.geluBackward(x, 0, out, 0, dx, 0, rows * c); }
 
-    @Benchmark public void adamW() { AdamWKernel.step(w, dw, m, v, 0, w.length, 1e-3f, 0.9f, 0.95f, 1e-8f, 0.1f, 3); }
+    @Benchmark public void adamW() { AdamWKernel.step(w, dw, 1f, m, v, 0, w.length, 1e-3f, 0.9f, 0.95f, 1e-8f, 0.1f, 3); }
 
-    @Benchmark public void adamWScalar() { AdamWKernel.stepScalar(w, dw, m, v, 0, w.length, 1e-3f, 0.9f, 0.95f, 1e-8f, 0.1f, 3); }
+    @Benchmark public void adamWScalar() { AdamWKernel.stepScalar(w, dw, 1f, m, v, 0, w.length, 1e-3f, 0.9f, 0.95f, 1e-8f, 0.1f, 3); }
 
     @Benchmark public void crossEntropy() {
         SoftmaxKernel.crossEntropyForward(logits, 0, targets, losses, lse, 0, rows, VOCAB);

@@ -140,8 +140,8 @@ class VectorTwinTest {
             float[] p1 = random(n + 4, 1), g = random(n + 4, 0.1), m1 = random(n + 4, 0.01), v1 = random(n + 4, 0.01);
             for (int i = 0; i < v1.length; i++) v1[i] = Math.abs(v1[i]);
             float[] p2 = p1.clone(), m2 = m1.clone(), v2 = v1.clone();
-            AdamWKernel.stepScalar(p1, g, m1, v1, 2, n + 2, 1e-3f, 0.9f, 0.95f, 1e-8f, 0.1f, 7);
-            AdamWKernel.step(p2, g, m2, v2, 2, n + 2, 1e-3f, 0.9f, 0.95f, 1e-8f, 0.1f, 7);
+            AdamWKernel.stepScalar(p1, g, 0.75f, m1, v1, 2, n + 2, 1e-3f, 0.9f, 0.95f, 1e-8f, 0.1f, 7);
+            AdamWKernel.step(p2, g, 0.75f, m2, v2, 2, n + 2, 1e-3f, 0.9f, 0.95f, 1e-8f, 0.1f, 7);
             assertClose(p1, p2, 1e-6f, "adamw p " + n);
             assertClose(m1, m2, 1e-7f, "adamw m " + n);
             assertClose(v1, v2, 1e-7f, "adamw v " + n);
