@@ -67,9 +67,12 @@ final class GemmPacking {
         }
     }
 
-    /** Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into dst, strip s at dst[s*kc*nr]. */
+    /**
+     * Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into dst, strip s at dst[s*kc*nr]. For a transposed B, {@code rows}
+     * (VL offsets t * ldb, or null) lets whole groups of VL columns be gathered.
+     */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc,
-                      float[] dst, int nr) {
+                      float[] dst, int nr, int[] rows) {
         for (int s = 0, js = 0; js < nc; s++, js += nr) {
             int w = Math.min(nr, nc - js);
             int base = s * kc * nr;
@@ -93,6 +96,11 @@ final class GemmPacking {
                 // op(B)[p, j] = b[j*ldb + p]: transpose. Four source rows at a time, so each
                 // destination cache line gets four adjacent writes per visit instead of one.
                 int jj = 0;
+                // whole groups of VL source rows: one gather per k (rows[t] = t * ldb) fills VL adjacent values
+                for (; rows != null && jj + VL <= w; jj += VL) {
+                    int s0 = bOff + (j0 + js + jj) * ldb + p0;
+                    for (int p = 0, d = base + jj; p < kc; p++, d += nr) FloatVector.fromArray(S, b, s0 + p, rows, 0).intoArray(dst, d);
+                }
                 for (; jj + 4 <= w; jj += 4) {
                     int s0 = bOff + (j0 + js + jj) * ldb + p0, s1 = s0 + ldb, s2 = s1 + ldb, s3 = s2 + ldb;
                     int d = base + jj;

@@ -35,6 +35,8 @@ public final class VectorGemm {
      */
     static final int IN_PLACE_MAX_LDB = Integer.getInteger("jgpt.gemm.inPlaceMaxLdb", 1024);
 
+    static final boolean GATHER = !Boolean.getBoolean("jgpt.gemm.noGather");
+
     static boolean readBInPlace(boolean transB, int ldb) {
         return !transB && ldb <= IN_PLACE_MAX_LDB;
     }
@@ -47,6 +49,17 @@ public final class VectorGemm {
         final float[] a = new float[MR * KC];
         final float[] b = new float[KC * NC];
         final float[] tile = new float[MR * NR];
+        /** Gather offsets t * ldb of the last transposed B packed (rows[0] = 0 until then). */
+        final int[] rows = new int[VL];
+        int rowsLdb = -1;
+
+        int[] gatherRows(int ldb) {
+            if (ldb != rowsLdb) {
+                for (int t = 0; t < VL; t++) rows[t] = t * ldb;
+                rowsLdb = ldb;
+            }
+            return rows;
+        }
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -135,8 +148,8 @@ public final class VectorGemm {
                 boolean load = accumulate || pc > 0;
                 // columns read in place: whole NR strips, plus a last strip of exactly NR/2 (the narrow kernel)
                 int fullWidth = !readBInPlace(transB, ldb) ? 0 : nc % NR == NR / 2 ? nc : nc - nc % NR;
-                if (fullWidth == 0) GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, buf.b, NR);
-                else if (fullWidth < nc) GemmPacking.packB(false, b, bOff, ldb, pc, kc, jc + fullWidth, nc - fullWidth, buf.b, NR);
+                if (fullWidth == 0) GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, buf.b, NR, GATHER && transB ? buf.gatherRows(ldb) : null);
+                else if (fullWidth < nc) GemmPacking.packB(false, b, bOff, ldb, pc, kc, jc + fullWidth, nc - fullWidth, buf.b, NR, null);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     int fullHeight = mc - mc % MR;
