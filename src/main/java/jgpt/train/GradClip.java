@@ -1,41 +1,27 @@
 package jgpt.train;
 
-import jgpt.kernels.IntRangeBody;
 import jgpt.kernels.Split;
 import jgpt.kernels.Vec;
 
 /**
- * Global-norm gradient clipping (torch.nn.utils.clip_grad_norm_) over one flat gradient array. An instance keeps
- * its per-range partial sums and loop bodies, so clipping every step allocates nothing.
+ * Global-norm gradient clipping (torch.nn.utils.clip_grad_norm_) over one flat gradient array: the norm, and the
+ * factor to scale the gradients by, which AdamW applies as it reads them (as llm.c does), so clipping costs no pass
+ * over the gradients of its own. An instance keeps its per-range partial sums, so every step allocates nothing.
  * <pre>{@code
  * GradClip clip = new GradClip(model.parameters().grad());
- * float norm = clip.clip(1f);                                 // or leave the scaling to AdamW:
- * opt.step(lr, GradClip.scaleFor(clip.norm(), 1f));
+ * float norm = clip.norm();
+ * opt.step(lr, GradClip.scaleFor(norm, 1f));
  * }</pre>
  */
 public final class GradClip {
     private final float[] g;
     private final double[] partial;
     private final Split.PartBody squares;
-    private final IntRangeBody rescale;
-    private float scale;
 
     public GradClip(float[] g) {
         this.g = g;
         this.partial = new double[Split.parts(g.length, Split.MIN_ITEMS)];
         this.squares = (part, from, to) -> partial[part] = sumOfSquares(g, from, to);
-        this.rescale = (from, to) -> Vec.scale(g, from, scale, to - from);
-    }
-
-    /** Scales the gradient so its norm is at most maxNorm (if maxNorm > 0); returns the norm before clipping. */
-    public float clip(float maxNorm) {
-        float norm = norm();
-        float s = scaleFor(norm, maxNorm);
-        if (s != 1f) {
-            scale = s;
-            Split.range(g.length, rescale);
-        }
-        return norm;
     }
 
     /** The global L2 norm of the gradient. */
