@@ -49,15 +49,12 @@ public final class VectorGemm {
         final float[] a = new float[MR * KC];
         final float[] b = new float[KC * NC];
         final float[] tile = new float[MR * NR];
-        /** Gather offsets t * ldb of the last transposed B packed (rows[0] = 0 until then). */
+        /** Gather offsets for packing a transposed B. */
         final int[] rows = new int[VL];
-        int rowsLdb = -1;
 
+        /** rows[t] = t * ldb: VL stores, against the kc x nc values of the panel they serve. */
         int[] gatherRows(int ldb) {
-            if (ldb != rowsLdb) {
-                for (int t = 0; t < VL; t++) rows[t] = t * ldb;
-                rowsLdb = ldb;
-            }
+            for (int t = 0; t < VL; t++) rows[t] = t * ldb;
             return rows;
         }
     }
