@@ -8,8 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Fast sgemm (same contract as {@link Gemm#sgemm}) in the BLIS/GotoBLAS structure: KC x NC panels of
  * op(B) in NR-wide strips, MC x KC blocks of op(A) in MR-high strips, and a register-blocked MR x NR
  * micro-kernel (MR rows x 4 vectors of C held in registers) doing one broadcast of A and one FMA per
- * accumulator per k. Strips are read in place when the layout allows and packed otherwise (a transposed B,
- * ragged edges). Small products and matrix-vector products take {@link SmallGemm}. Large products are split
+ * accumulator per k. op(B) is always packed; op(A) is read in place unless transposed. Small products and matrix-vector products take {@link SmallGemm}. Large products are split
  * across {@link Parallel} threads, each owning a contiguous range of whole tiles along m or n.
  */
 public final class VectorGemm {
@@ -17,8 +16,8 @@ public final class VectorGemm {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int VL = S.length();
-    static final int MR = 6;
-    static final int NR = 4 * VL;
+    static final int MR = GemmKernels.MR;
+    static final int NR = GemmKernels.NR;
     static final int KC = Integer.getInteger("jgpt.gemm.kc", 256);
     static final int MC = Integer.getInteger("jgpt.gemm.mc", 96);
     static final int NC = Integer.getInteger("jgpt.gemm.nc", 2048);
@@ -29,25 +28,29 @@ public final class VectorGemm {
     static final long SMALL_WORK = 1L << 15;
 
     /**
-     * Untransposed B with rows at most this far apart is read in place; wider matrices are packed, as BLIS does,
-     * since their panel rows land pages apart (one side-by-side run had 2048-square products 15% slower in place;
-     * repeats on the noisy machine were within noise either way).
+     * Products whose column range (per thread) is at least this wide pack both operands for the constant-stride
+     * kernels; narrower ones read them in place, since a packed A would be reused over too few B strips to repay
+     * its copy (single-thread, 768x128x512: 125-153 GFLOP/s in place vs 102 packed; at 192 columns even; at 256
+     * and GPT-2 shapes packed is 4-22% faster).
+     */
+    static final int PACKED_MIN_COLUMNS = Integer.getInteger("jgpt.gemm.packedMinColumns", 256);
+
+    /**
+     * In the in-place path, an untransposed B with rows at most this far apart is read in place; wider
+     * matrices are packed, as BLIS does, since their panel rows land pages apart.
      */
     static final int IN_PLACE_MAX_LDB = Integer.getInteger("jgpt.gemm.inPlaceMaxLdb", 1024);
 
     static final boolean GATHER = !Boolean.getBoolean("jgpt.gemm.noGather");
-
-    static boolean readBInPlace(boolean transB, int ldb) {
-        return !transB && ldb <= IN_PLACE_MAX_LDB;
-    }
 
     /** Read as the starting C tile (row stride 0) when C is overwritten: cheaper than zeroing C first. */
     private static final float[] ZERO = new float[NR];
 
     /** Per-thread packing buffers, allocated once per thread. */
     private static final class Buffers {
-        final float[] a = new float[MR * KC];
-        final float[] b = new float[KC * NC];
+        /** An MC x KC block of op(A) (MC rounded up to whole strips). */
+        final float[] a = new float[((MC + MR - 1) / MR) * MR * KC];
+        final float[] b = new float[KC * ((NC + NR - 1) / NR) * NR];
         final float[] tile = new float[MR * NR];
         /** Gather offsets for packing a transposed B. */
         final int[] rows = new int[VL];
@@ -126,13 +129,65 @@ public final class VectorGemm {
         }
     }
 
-    /**
-     * Computes rows [i0, i1) x columns [j0, j1) of C on the calling thread. Operands are read in place where
-     * their layout already gives the micro-kernel what it streams (every op(A) strip: MR values per k at fixed
-     * strides; op(B) rows when B is not transposed: NR contiguous values per k). Only a transposed B and the
-     * ragged edge strips are packed: for the small products of a `baby` step packing cost a fifth of the time.
-     */
+    /** Computes rows [i0, i1) x columns [j0, j1) of C on the calling thread. */
     static void blocked(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
+                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float[] c, int cOff, int ldc, boolean accumulate) {
+        if (j1 - j0 >= PACKED_MIN_COLUMNS) {
+            packed(transA, transB, i0, i1, j0, j1, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else {
+            inPlace(transA, transB, i0, i1, j0, j1, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        }
+    }
+
+    /**
+     * {@link #blocked} with both operands packed: op(B) in KC x NC panels of NR-wide strips, op(A) in MC x KC
+     * blocks of MR-high strips (zero-padded), so the micro-kernel reads both at constant strides.
+     */
+    static void packed(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
+                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float[] c, int cOff, int ldc, boolean accumulate) {
+        Buffers buf = BUFFERS.get();
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                boolean load = accumulate || pc > 0;
+                GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, buf.b, NR, GATHER && transB ? buf.gatherRows(ldb) : null);
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, buf.a, MR);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bi = (jr / NR) * kc * NR;
+                        int ci = cOff + ic * ldc + jc + jr;
+                        float[] src = load ? c : ZERO;  // the tile's starting values
+                        int lds = load ? ldc : 0;
+                        for (int ir = 0, ai = 0; ir < mc; ir += MR, ci += MR * ldc, ai += MR * kc) {
+                            int mr = Math.min(MR, mc - ir), si = load ? ci : 0;
+                            if (mr == MR && nr == NR) {
+                                GemmKernels.wide(kc, buf.a, ai, buf.b, bi, src, si, lds, c, ci, ldc);
+                            } else if (mr == MR && nr == NR / 2) {
+                                GemmKernels.narrow(kc, buf.a, ai, buf.b, bi, src, si, lds, c, ci, ldc);
+                            } else {
+                                // a ragged corner: computed as a full (zero-padded) tile in scratch
+                                if (nr <= NR / 2) GemmKernels.narrow(kc, buf.a, ai, buf.b, bi, ZERO, 0, 0, buf.tile, 0, NR);
+                                else GemmKernels.wide(kc, buf.a, ai, buf.b, bi, ZERO, 0, 0, buf.tile, 0, NR);
+                                storeTile(buf.tile, mr, nr, c, ci, ldc, load);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #blocked} reading operands in place where their layout already gives the micro-kernel what it
+     * streams (every op(A) strip: MR values per k at fixed strides; op(B) rows when B is not transposed: NR
+     * contiguous values per k). Only a transposed or wide B and the ragged edge strips are packed.
+     */
+    static void inPlace(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float[] c, int cOff, int ldc, boolean accumulate) {
         Buffers buf = BUFFERS.get();
@@ -144,7 +199,7 @@ public final class VectorGemm {
                 int kc = Math.min(KC, k - pc);
                 boolean load = accumulate || pc > 0;
                 // columns read in place: whole NR strips, plus a last strip of exactly NR/2 (the narrow kernel)
-                int fullWidth = !readBInPlace(transB, ldb) ? 0 : nc % NR == NR / 2 ? nc : nc - nc % NR;
+                int fullWidth = transB || ldb > IN_PLACE_MAX_LDB ? 0 : nc % NR == NR / 2 ? nc : nc - nc % NR;
                 if (fullWidth == 0) GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, buf.b, NR, GATHER && transB ? buf.gatherRows(ldb) : null);
                 else if (fullWidth < nc) GemmPacking.packB(false, b, bOff, ldb, pc, kc, jc + fullWidth, nc - fullWidth, buf.b, NR, null);
                 for (int ic = i0; ic < i1; ic += MC) {
@@ -166,15 +221,15 @@ public final class VectorGemm {
                         for (int ir = 0; ir < fullHeight; ir += MR, ci += MR * ldc) {
                             int ai = aOff + (ic + ir) * aRow + pc * aK, si = load ? ci : 0;
                             if (nr == NR) {
-                                GemmKernels.wide(kc, a, ai, aRow, aK, bs, bi, bK, src, si, lds, c, ci, ldc);
+                                StridedGemmKernels.wide(kc, a, ai, aRow, aK, bs, bi, bK, src, si, lds, c, ci, ldc);
                             } else if (nr == NR / 2) {
-                                GemmKernels.narrow(kc, a, ai, aRow, aK, bs, bi, bK, src, si, lds, c, ci, ldc);
+                                StridedGemmKernels.narrow(kc, a, ai, aRow, aK, bs, bi, bK, src, si, lds, c, ci, ldc);
                             } else {
-                                edgeTile(kc, a, ai, aRow, aK, bs, bi, bK, MR, nr, buf.tile, c, ci, ldc, load);
+                                stridedEdgeTile(kc, a, ai, aRow, aK, bs, bi, bK, MR, nr, buf.tile, c, ci, ldc, load);
                             }
                         }
                         if (fullHeight < mc) {
-                            edgeTile(kc, buf.a, 0, 1, MR, bs, bi, bK, mc - fullHeight, nr, buf.tile, c, ci, ldc, load);
+                            stridedEdgeTile(kc, buf.a, 0, 1, MR, bs, bi, bK, mc - fullHeight, nr, buf.tile, c, ci, ldc, load);
                         }
                     }
                 }
@@ -183,10 +238,15 @@ public final class VectorGemm {
     }
 
     /** A ragged mr x nr corner of C: computed as a full (padded) tile in scratch, then its valid part written. */
-    private static void edgeTile(int kc, float[] a, int ai, int aRow, int aK, float[] b, int bi, int bK, int mr, int nr,
-                                 float[] tile, float[] c, int ci, int ldc, boolean load) {
-        if (nr <= NR / 2) GemmKernels.narrow(kc, a, ai, aRow, aK, b, bi, bK, ZERO, 0, 0, tile, 0, NR);
-        else GemmKernels.wide(kc, a, ai, aRow, aK, b, bi, bK, ZERO, 0, 0, tile, 0, NR);
+    private static void stridedEdgeTile(int kc, float[] a, int ai, int aRow, int aK, float[] b, int bi, int bK,
+                                        int mr, int nr, float[] tile, float[] c, int ci, int ldc, boolean load) {
+        if (nr <= NR / 2) StridedGemmKernels.narrow(kc, a, ai, aRow, aK, b, bi, bK, ZERO, 0, 0, tile, 0, NR);
+        else StridedGemmKernels.wide(kc, a, ai, aRow, aK, b, bi, bK, ZERO, 0, 0, tile, 0, NR);
+        storeTile(tile, mr, nr, c, ci, ldc, load);
+    }
+
+    /** Writes (or adds) the valid mr x nr part of a padded tile to C. */
+    private static void storeTile(float[] tile, int mr, int nr, float[] c, int ci, int ldc, boolean load) {
         for (int r = 0; r < mr; r++) {
             int t = r * NR, d = ci + r * ldc;
             for (int j = 0; j < nr; j += VL) {

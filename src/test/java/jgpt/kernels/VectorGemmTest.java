@@ -42,6 +42,27 @@ class VectorGemmTest {
         check(r, true, true, 100, 90, 80, 0, 0, true);
     }
 
+    /** Both blocked paths on every transpose, ragged sizes, sub-ranges of C, offsets and both modes. */
+    @Test
+    void packedAndInPlacePaths() {
+        Random r = new Random(11);
+        int[][] shapes = {{7, 70, 300}, {13, 129, 17}, {101, 97, 257}, {6, 64, 1}, {96, 32, 513}};
+        for (int[] s : shapes) for (int t = 0; t < 4; t++) for (boolean packed : new boolean[] {false, true}) {
+            boolean ta = (t & 1) != 0, tb = (t & 2) != 0, acc = r.nextBoolean();
+            int m = s[0], n = s[1], k = s[2], off = 3, pad = 5;
+            int lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad, ldc = n + pad;
+            float[] a = rand(r, off + (ta ? k : m) * lda), b = rand(r, off + (tb ? n : k) * ldb);
+            float[] c0 = rand(r, off + m * ldc), c1 = c0.clone();
+            // rows [1, m) x columns [2, n): C outside the range must stay as it was
+            int i0 = Math.min(1, m - 1), j0 = Math.min(2, n - 1);
+            ScalarGemm.sgemm(ta, tb, m - i0, n - j0, k, a, off + i0 * (ta ? 1 : lda), lda,
+                    b, off + j0 * (tb ? ldb : 1), ldb, c0, off + i0 * ldc + j0, ldc, acc);
+            if (packed) VectorGemm.packed(ta, tb, i0, m, j0, n, k, a, off, lda, b, off, ldb, c1, off, ldc, acc);
+            else VectorGemm.inPlace(ta, tb, i0, m, j0, n, k, a, off, lda, b, off, ldb, c1, off, ldc, acc);
+            compare(c0, c1, k, (packed ? "packed" : "inPlace") + " ta=" + ta + " tb=" + tb + " " + m + "x" + n + "x" + k);
+        }
+    }
+
     @Test
     void matrixVectorAndFewRows() {
         Random r = new Random(5);
