@@ -68,6 +68,45 @@ final class GemmPacking {
     }
 
     /**
+     * Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] for {@link GemmKernels}: MR-row strips, strip s at dst[s*MR*rowStride],
+     * its row r at + r*rowStride (rows past mc zero). Rows of an untransposed A copy straight, with vector copies.
+     */
+    static void packARows(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
+                          float[] dst, int rowStride) {
+        int mr = GemmKernels.MR;
+        for (int s = 0, is = 0; is < mc; s++, is += mr) {
+            int h = Math.min(mr, mc - is);
+            int base = s * mr * rowStride;
+            if (!transA) {
+                for (int r = 0; r < h; r++) copy(a, aOff + (i0 + is + r) * lda + p0, dst, base + r * rowStride, kc);
+            } else if (h == mr) {
+                // op(A)[i, p] = a[p*lda + i]: each k gives six contiguous values, one for each row
+                int d0 = base, d1 = d0 + rowStride, d2 = d1 + rowStride, d3 = d2 + rowStride, d4 = d3 + rowStride, d5 = d4 + rowStride;
+                for (int p = 0, src = aOff + p0 * lda + i0 + is; p < kc; p++, src += lda) {
+                    dst[d0 + p] = a[src];
+                    dst[d1 + p] = a[src + 1];
+                    dst[d2 + p] = a[src + 2];
+                    dst[d3 + p] = a[src + 3];
+                    dst[d4 + p] = a[src + 4];
+                    dst[d5 + p] = a[src + 5];
+                }
+            } else {
+                for (int r = 0; r < h; r++) {
+                    for (int p = 0, src = aOff + p0 * lda + i0 + is + r, d = base + r * rowStride; p < kc; p++, src += lda) dst[d + p] = a[src];
+                }
+            }
+            for (int r = h; r < mr; r++) Arrays.fill(dst, base + r * rowStride, base + r * rowStride + kc, 0f);
+        }
+    }
+
+    /** dst[d .. d+n) = src[s .. s+n), whole vectors then a tail (arraycopy's call costs more for short rows). */
+    private static void copy(float[] src, int s, float[] dst, int d, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += VL) FloatVector.fromArray(S, src, s + i).intoArray(dst, d + i);
+        for (; i < n; i++) dst[d + i] = src[s + i];
+    }
+
+    /**
      * Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into dst, strip s at dst[s*kc*nr]. For a transposed B, {@code rows}
      * (VL offsets t * ldb, or null) lets whole groups of VL columns be gathered.
      */

@@ -18,7 +18,7 @@ public final class VectorGemm {
     static final int VL = S.length();
     static final int MR = GemmKernels.MR;
     static final int NR = GemmKernels.NR;
-    static final int KC = Integer.getInteger("jgpt.gemm.kc", 256);
+    static final int KC = GemmKernels.KC;
     static final int MC = Integer.getInteger("jgpt.gemm.mc", 96);
     static final int NC = Integer.getInteger("jgpt.gemm.nc", 2048);
 
@@ -142,7 +142,7 @@ public final class VectorGemm {
 
     /**
      * {@link #blocked} with both operands packed: op(B) in KC x NC panels of NR-wide strips, op(A) in MC x KC
-     * blocks of MR-high strips (zero-padded), so the micro-kernel reads both at constant strides.
+     * blocks of MR-row strips (zero-padded), so the micro-kernel reads both at constant strides.
      */
     static void packed(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -156,14 +156,14 @@ public final class VectorGemm {
                 GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, buf.b, NR, GATHER && transB ? buf.gatherRows(ldb) : null);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    GemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, buf.a, MR);
+                    GemmPacking.packARows(transA, a, aOff, lda, ic, mc, pc, kc, buf.a, KC);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int bi = (jr / NR) * kc * NR;
                         int ci = cOff + ic * ldc + jc + jr;
                         float[] src = load ? c : ZERO;  // the tile's starting values
                         int lds = load ? ldc : 0;
-                        for (int ir = 0, ai = 0; ir < mc; ir += MR, ci += MR * ldc, ai += MR * kc) {
+                        for (int ir = 0, ai = 0; ir < mc; ir += MR, ci += MR * ldc, ai += MR * KC) {
                             int mr = Math.min(MR, mc - ir), si = load ? ci : 0;
                             if (mr == MR && nr == NR) {
                                 GemmKernels.wide(kc, buf.a, ai, buf.b, bi, src, si, lds, c, ci, ldc);
