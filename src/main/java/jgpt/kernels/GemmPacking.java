@@ -69,10 +69,11 @@ final class GemmPacking {
 
     /**
      * Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] for {@link GemmKernels}: MR-row strips, strip s at dst[s*MR*rowStride],
-     * its row r at + r*rowStride (rows past mc zero). Rows of an untransposed A copy straight, with vector copies.
+     * its row r at + r*rowStride (rows past mc zero). Rows of an untransposed A copy straight, with vector copies;
+     * a transposed A is gathered when {@code rows} (VL offsets t * lda, or null) is given.
      */
     static void packARows(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
-                          float[] dst, int rowStride) {
+                          float[] dst, int rowStride, int[] rows) {
         int mr = GemmKernels.MR;
         for (int s = 0, is = 0; is < mc; s++, is += mr) {
             int h = Math.min(mr, mc - is);
@@ -80,9 +81,19 @@ final class GemmPacking {
             if (!transA) {
                 for (int r = 0; r < h; r++) copy(a, aOff + (i0 + is + r) * lda + p0, dst, base + r * rowStride, kc);
             } else if (h == mr) {
-                // op(A)[i, p] = a[p*lda + i]: each k gives six contiguous values, one for each row
+                // op(A)[i, p] = a[p*lda + i]: each k gives six contiguous values, one for each row; with rows[t] =
+                // t * lda one gather reads VL consecutive k of a row
                 int d0 = base, d1 = d0 + rowStride, d2 = d1 + rowStride, d3 = d2 + rowStride, d4 = d3 + rowStride, d5 = d4 + rowStride;
-                for (int p = 0, src = aOff + p0 * lda + i0 + is; p < kc; p++, src += lda) {
+                int p = 0, src = aOff + p0 * lda + i0 + is;
+                for (; rows != null && p + VL <= kc; p += VL, src += VL * lda) {
+                    FloatVector.fromArray(S, a, src, rows, 0).intoArray(dst, d0 + p);
+                    FloatVector.fromArray(S, a, src + 1, rows, 0).intoArray(dst, d1 + p);
+                    FloatVector.fromArray(S, a, src + 2, rows, 0).intoArray(dst, d2 + p);
+                    FloatVector.fromArray(S, a, src + 3, rows, 0).intoArray(dst, d3 + p);
+                    FloatVector.fromArray(S, a, src + 4, rows, 0).intoArray(dst, d4 + p);
+                    FloatVector.fromArray(S, a, src + 5, rows, 0).intoArray(dst, d5 + p);
+                }
+                for (; p < kc; p++, src += lda) {
                     dst[d0 + p] = a[src];
                     dst[d1 + p] = a[src + 1];
                     dst[d2 + p] = a[src + 2];

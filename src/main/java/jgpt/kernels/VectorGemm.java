@@ -52,12 +52,12 @@ public final class VectorGemm {
         final float[] a = new float[((MC + MR - 1) / MR) * MR * KC];
         final float[] b = new float[KC * ((NC + NR - 1) / NR) * NR];
         final float[] tile = new float[MR * NR];
-        /** Gather offsets for packing a transposed B. */
+        /** Gather offsets for packing a transposed operand. */
         final int[] rows = new int[VL];
 
-        /** rows[t] = t * ldb: VL stores, against the kc x nc values of the panel they serve. */
-        int[] gatherRows(int ldb) {
-            for (int t = 0; t < VL; t++) rows[t] = t * ldb;
+        /** rows[t] = t * ld: VL stores, against the kc x nc (or mc x kc) values of the panel they serve. */
+        int[] gatherRows(int ld) {
+            for (int t = 0; t < VL; t++) rows[t] = t * ld;
             return rows;
         }
     }
@@ -156,7 +156,7 @@ public final class VectorGemm {
                 GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, buf.b, NR, GATHER && transB ? buf.gatherRows(ldb) : null);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
-                    GemmPacking.packARows(transA, a, aOff, lda, ic, mc, pc, kc, buf.a, KC);
+                    GemmPacking.packARows(transA, a, aOff, lda, ic, mc, pc, kc, buf.a, KC, GATHER && transA ? buf.gatherRows(lda) : null);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int bi = (jr / NR) * kc * NR;
