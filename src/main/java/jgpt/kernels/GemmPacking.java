@@ -5,10 +5,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Packs blocks of op(A) and op(B) into the contiguous, zero-padded strip layout the micro-kernel
- * streams: A as MR-high row strips (for each k: MR consecutive values of one column of op(A)),
- * B as NR-wide column strips (for each k: NR consecutive values of one row of op(B)).
- * Padding with zeros lets the micro-kernel always compute full MR x NR tiles.
+ * Packs blocks of op(A) and op(B) into the contiguous, zero-padded strip layouts the micro-kernels
+ * stream: B as NR-wide column strips (for each k: NR consecutive values of one row of op(B)); A as MR-row
+ * strips, either laid out row by row at a fixed stride ({@link #packARows}, for {@link GemmKernels}) or
+ * interleaved, MR consecutive values of one column per k ({@link #packA}, the ragged strips of the in-place path).
+ * Padding with zeros lets the micro-kernels always compute full MR x NR tiles.
  */
 final class GemmPacking {
     private GemmPacking() {}
@@ -16,7 +17,7 @@ final class GemmPacking {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int VL = S.length();
 
-    /** Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into dst, strip s at dst[s*kc*mr]. */
+    /** Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into dst interleaved, strip s at dst[s*kc*mr]. */
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
                       float[] dst, int mr) {
         for (int s = 0, is = 0; is < mc; s++, is += mr) {

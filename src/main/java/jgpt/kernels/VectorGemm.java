@@ -6,10 +6,12 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Fast sgemm (same contract as {@link Gemm#sgemm}) in the BLIS/GotoBLAS structure: KC x NC panels of
- * op(B) in NR-wide strips, MC x KC blocks of op(A) in MR-high strips, and a register-blocked MR x NR
+ * op(B) in NR-wide strips, MC x KC blocks of op(A) in MR-row strips, and a register-blocked MR x NR
  * micro-kernel (MR rows x 4 vectors of C held in registers) doing one broadcast of A and one FMA per
- * accumulator per k. op(B) is always packed; op(A) is read in place unless transposed. Small products and matrix-vector products take {@link SmallGemm}. Large products are split
- * across {@link Parallel} threads, each owning a contiguous range of whole tiles along m or n.
+ * accumulator per k. Products at least {@link #PACKED_MIN_COLUMNS} wide (per thread) pack both operands
+ * ({@link GemmKernels}); narrower ones read them in place where the layout allows ({@link StridedGemmKernels}).
+ * Small products and matrix-vector products take {@link SmallGemm}. Large products are split across
+ * {@link Parallel} threads, each owning a contiguous range of whole tiles along m or n.
  */
 public final class VectorGemm {
     private VectorGemm() {}
