@@ -19,13 +19,14 @@ final class GemmKernels {
     static final int KC = Integer.getInteger("jgpt.gemm.kc", 256);
 
     /**
-     * C[6 x 4VL] += A[6 x kc] * B[kc x 4VL] from packed strips: A's row r at a[ai + r * KC ...] and B's row p
-     * at b[bi + p * NR ...]. The tile starts from
-     * src[si + r * lds ...] (C itself, or a zero row with lds 0) and is stored to c[ci + r * ldc ...].
-     * Every index is an invariant plus p times a constant, so C2 proves them all in range before the loop, and
-     * one register (ai + p) addresses all six broadcasts through constant displacements; with strides passed in ({@link StridedGemmKernels}) it keeps eight
-     * bounds checks and several spilled offsets per k, scalar work that competes with the 24 FMAs for their
-     * ports (GPT-2 shapes 4-22% slower). Unrolling k by two here spilled accumulators (30% slower).
+     * C[6 x 4VL] += A[6 x kc] * B[kc x 4VL] from packed strips: A's row r at a[ai + r * KC ...] and B's row p at
+     * b[bi + p * NR ...]. The tile starts from src[si + r * lds ...] (C itself, or a zero row with lds 0) and is
+     * stored to c[ci + r * ldc ...].
+     * Every index is an invariant plus p times a constant, so C2 proves them all in range before the loop, and one
+     * register (ai + p) addresses all six broadcasts through constant displacements. With strides passed in
+     * ({@link StridedGemmKernels}) it keeps eight bounds checks and several spilled offsets per k, scalar work that
+     * competes with the 24 FMAs for their ports (GPT-2 shapes 4-22% slower). Unrolling k by two here spilled
+     * accumulators (30% slower).
      * Accumulators start from loaded values: starting them from zero()/mul() or merging them in a conditional
      * made C2 box every FMA result (measured 10x slower).
      */
