@@ -70,7 +70,7 @@ final class GemmPacking {
 
     /**
      * Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] for {@link GemmKernels}: MR-row strips, strip s at dst[s*MR*rowStride],
-     * its row r at + r*rowStride (rows past mc zero). Rows of an untransposed A copy straight, with vector copies;
+     * its row r at + r*rowStride (rows past mc zero). Rows of an untransposed A copy straight;
      * a transposed A is gathered when {@code rows} (VL offsets t * lda, or null) is given.
      */
     static void packARows(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
@@ -80,7 +80,7 @@ final class GemmPacking {
             int h = Math.min(mr, mc - is);
             int base = s * mr * rowStride;
             if (!transA) {
-                for (int r = 0; r < h; r++) copy(a, aOff + (i0 + is + r) * lda + p0, dst, base + r * rowStride, kc);
+                for (int r = 0; r < h; r++) System.arraycopy(a, aOff + (i0 + is + r) * lda + p0, dst, base + r * rowStride, kc);
             } else if (h == mr) {
                 // op(A)[i, p] = a[p*lda + i]: each k gives six contiguous values, one for each row; with rows[t] =
                 // t * lda one gather reads VL consecutive k of a row
@@ -109,13 +109,6 @@ final class GemmPacking {
             }
             for (int r = h; r < mr; r++) Arrays.fill(dst, base + r * rowStride, base + r * rowStride + kc, 0f);
         }
-    }
-
-    /** dst[d .. d+n) = src[s .. s+n), whole vectors then a tail (arraycopy's call costs more for short rows). */
-    private static void copy(float[] src, int s, float[] dst, int d, int n) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += VL) FloatVector.fromArray(S, src, s + i).intoArray(dst, d + i);
-        for (; i < n; i++) dst[d + i] = src[s + i];
     }
 
     /**
