@@ -4,7 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The register-blocked micro-kernels of {@link VectorGemm} for packed operands: an MR x (vectors x VL) block
+ * The register-blocked micro-kernel of {@link VectorGemm} for packed operands: an MR x (vectors x VL) block
  * of C held in registers, one broadcast of A and one FMA per accumulator per k.
  */
 final class GemmKernels {
@@ -65,44 +65,5 @@ final class GemmKernels {
         c30.intoArray(c, r3); c31.intoArray(c, r3 + VL); c32.intoArray(c, r3 + 2 * VL); c33.intoArray(c, r3 + 3 * VL);
         c40.intoArray(c, r4); c41.intoArray(c, r4 + VL); c42.intoArray(c, r4 + 2 * VL); c43.intoArray(c, r4 + 3 * VL);
         c50.intoArray(c, r5); c51.intoArray(c, r5 + VL); c52.intoArray(c, r5 + 2 * VL); c53.intoArray(c, r5 + 3 * VL);
-    }
-
-    /**
-     * {@link #wide} for strips of at most 2VL columns (attention with 32-wide heads), where the wide kernel
-     * would compute half a tile of padding; B is still packed NR wide.
-     */
-    static void narrow(int kc, float[] a, int ai, float[] b, int bi,
-                       float[] src, int si, int lds, float[] c, int ci, int ldc) {
-        int s0 = si, s1 = si + lds, s2 = s1 + lds, s3 = s2 + lds, s4 = s3 + lds, s5 = s4 + lds;
-        FloatVector c00 = FloatVector.fromArray(S, src, s0), c01 = FloatVector.fromArray(S, src, s0 + VL);
-        FloatVector c10 = FloatVector.fromArray(S, src, s1), c11 = FloatVector.fromArray(S, src, s1 + VL);
-        FloatVector c20 = FloatVector.fromArray(S, src, s2), c21 = FloatVector.fromArray(S, src, s2 + VL);
-        FloatVector c30 = FloatVector.fromArray(S, src, s3), c31 = FloatVector.fromArray(S, src, s3 + VL);
-        FloatVector c40 = FloatVector.fromArray(S, src, s4), c41 = FloatVector.fromArray(S, src, s4 + VL);
-        FloatVector c50 = FloatVector.fromArray(S, src, s5), c51 = FloatVector.fromArray(S, src, s5 + VL);
-        for (int p = 0; p < kc; p++) {
-            int bp = bi + p * NR, ap = ai + p;
-            FloatVector b0 = FloatVector.fromArray(S, b, bp);
-            FloatVector b1 = FloatVector.fromArray(S, b, bp + VL);
-            FloatVector x0 = FloatVector.broadcast(S, a[ap]);
-            c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
-            FloatVector x1 = FloatVector.broadcast(S, a[ap + 1 * KC]);
-            c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
-            FloatVector x2 = FloatVector.broadcast(S, a[ap + 2 * KC]);
-            c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
-            FloatVector x3 = FloatVector.broadcast(S, a[ap + 3 * KC]);
-            c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
-            FloatVector x4 = FloatVector.broadcast(S, a[ap + 4 * KC]);
-            c40 = x4.fma(b0, c40); c41 = x4.fma(b1, c41);
-            FloatVector x5 = FloatVector.broadcast(S, a[ap + 5 * KC]);
-            c50 = x5.fma(b0, c50); c51 = x5.fma(b1, c51);
-        }
-        int r0 = ci, r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
-        c00.intoArray(c, r0); c01.intoArray(c, r0 + VL);
-        c10.intoArray(c, r1); c11.intoArray(c, r1 + VL);
-        c20.intoArray(c, r2); c21.intoArray(c, r2 + VL);
-        c30.intoArray(c, r3); c31.intoArray(c, r3 + VL);
-        c40.intoArray(c, r4); c41.intoArray(c, r4 + VL);
-        c50.intoArray(c, r5); c51.intoArray(c, r5 + VL);
     }
 }

@@ -169,12 +169,9 @@ public final class VectorGemm {
                             int mr = Math.min(MR, mc - ir), si = load ? ci : 0;
                             if (mr == MR && nr == NR) {
                                 GemmKernels.wide(kc, buf.a, ai, buf.b, bi, src, si, lds, c, ci, ldc);
-                            } else if (mr == MR && nr == NR / 2) {
-                                GemmKernels.narrow(kc, buf.a, ai, buf.b, bi, src, si, lds, c, ci, ldc);
                             } else {
                                 // a ragged corner: computed as a full (zero-padded) tile in scratch
-                                if (nr <= NR / 2) GemmKernels.narrow(kc, buf.a, ai, buf.b, bi, ZERO, 0, 0, buf.tile, 0, NR);
-                                else GemmKernels.wide(kc, buf.a, ai, buf.b, bi, ZERO, 0, 0, buf.tile, 0, NR);
+                                GemmKernels.wide(kc, buf.a, ai, buf.b, bi, ZERO, 0, 0, buf.tile, 0, NR);
                                 storeTile(buf.tile, mr, nr, c, ci, ldc, load);
                             }
                         }
