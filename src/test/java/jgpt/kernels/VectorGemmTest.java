@@ -46,7 +46,8 @@ class VectorGemmTest {
     @Test
     void packedAndInPlacePaths() {
         Random r = new Random(11);
-        int[][] shapes = {{7, 70, 300}, {13, 129, 17}, {101, 97, 257}, {6, 64, 1}, {96, 32, 513}};
+        // the last shape is wider than NC, so one call crosses two column panels
+        int[][] shapes = {{7, 70, 300}, {13, 129, 17}, {101, 97, 257}, {6, 64, 1}, {96, 32, 513}, {8, 2113, 40}};
         for (int[] s : shapes) for (int t = 0; t < 4; t++) for (boolean packed : new boolean[] {false, true}) {
             boolean ta = (t & 1) != 0, tb = (t & 2) != 0, acc = r.nextBoolean();
             int m = s[0], n = s[1], k = s[2], off = 3, pad = 5;
