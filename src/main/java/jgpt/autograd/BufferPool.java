@@ -30,9 +30,15 @@ final class BufferPool {
     void reset() { next = 0; }
 
     /** Zeroes every array handed out since the last reset. */
-    void zeroTaken() {
-        for (int i = 0; i < next; i++) Arrays.fill(buffers.get(i), 0f);
+    void zeroTaken() { zero(0, next); }
+
+    /** Zeroes the arrays handed out as the {@code from}-th to the {@code (to-1)}-th since the last reset. */
+    void zero(int from, int to) {
+        for (int i = from; i < to; i++) Arrays.fill(buffers.get(i), 0f);
     }
+
+    /** How many arrays have been handed out since the last reset. */
+    int taken() { return next; }
 
     long bytesHeld() {
         long n = 0;

@@ -19,11 +19,15 @@ import jgpt.tensor.Tensor;
 public final class Tape {
     private final ArrayList<Runnable> forwards = new ArrayList<>();
     private final ArrayList<Runnable> backwards = new ArrayList<>();
+    /** gradsBefore[k]: how many gradient buffers had been taken when backward step k was recorded. */
+    private int[] gradsBefore = new int[64];
     private final BufferPool values = new BufferPool();
     private final BufferPool grads = new BufferPool();
     private final BufferPool scratch = new BufferPool();
     private boolean gradEnabled = true;
     private boolean capturing, captured;
+    /** Whether every activation gradient buffer of the captured step is known to be zero (see {@link #backward}). */
+    private boolean gradsZero;
 
     /** A new output tensor; it gets a zeroed gradient buffer when {@code requiresGrad} and grad mode is on. */
     public Tensor output(Shape shape, boolean requiresGrad) {
@@ -57,6 +61,8 @@ public final class Tape {
 
     /** Records an op's backward computation (run by {@link #backward}); like a forward, it must not allocate. */
     public void record(Runnable backward) {
+        if (backwards.size() == gradsBefore.length) gradsBefore = java.util.Arrays.copyOf(gradsBefore, 2 * gradsBefore.length);
+        gradsBefore[backwards.size()] = grads.taken();
         backwards.add(backward);
     }
 
@@ -85,7 +91,8 @@ public final class Tape {
      */
     public void replay() {
         if (!captured) throw new IllegalStateException("no captured step to replay");
-        grads.zeroTaken();
+        if (!gradsZero) grads.zeroTaken();
+        gradsZero = false;
         for (int i = 0; i < forwards.size(); i++) forwards.get(i).run();
     }
 
@@ -93,12 +100,28 @@ public final class Tape {
 
     public boolean gradEnabled() { return gradEnabled; }
 
-    /** Seeds d(loss)/d(loss) = 1 (times {@code scale}) and runs every recorded backward step in reverse. */
+    /**
+     * Seeds d(loss)/d(loss) = 1 (times {@code scale}) and runs every recorded backward step in reverse.
+     * <p>On a captured step, each activation gradient is zeroed for the next replay as soon as it is dead, while
+     * it is still in cache: a gradient buffer taken before backward step k was recorded (and after step k-1) is
+     * only written by steps recorded after it was taken and read by its producer, which records at or after k, so
+     * once step k has run nothing touches it again. Zeroing all of them up front instead streamed every
+     * activation gradient through memory once more per step (~4% of a `baby` step).
+     */
     public void backward(Tensor loss, float scale) {
         if (loss.size() != 1) throw new IllegalArgumentException("backward needs a scalar, got " + loss.shape());
         if (!loss.requiresGrad()) throw new IllegalStateException("loss does not require a gradient");
+        boolean zeroAfterUse = capturing || captured;
+        gradsZero = false;
         loss.grad()[loss.gradOffset()] += scale;
-        for (int i = backwards.size() - 1; i >= 0; i--) backwards.get(i).run();
+        for (int i = backwards.size() - 1; i >= 0; i--) {
+            backwards.get(i).run();
+            if (zeroAfterUse) grads.zero(i == 0 ? 0 : gradsBefore[i - 1], gradsBefore[i]);
+        }
+        if (zeroAfterUse) { // buffers taken after the last record: no step touched them
+            grads.zero(backwards.isEmpty() ? 0 : gradsBefore[backwards.size() - 1], grads.taken());
+            gradsZero = true;
+        }
         if (!capturing && !captured) backwards.clear();
     }
 
@@ -106,7 +129,7 @@ public final class Tape {
 
     /** Forgets the recorded graph (and any capture) and makes every buffer available for the next step. */
     public void reset() {
-        capturing = captured = false;
+        capturing = captured = gradsZero = false;
         forwards.clear();
         backwards.clear();
         values.reset();
