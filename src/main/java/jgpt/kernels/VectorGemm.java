@@ -8,8 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Fast sgemm (same contract as {@link Gemm#sgemm}) in the BLIS/GotoBLAS structure: KC x NC panels of
  * op(B) in NR-wide strips, MC x KC blocks of op(A) in MR-row strips, and a register-blocked MR x NR
  * micro-kernel (MR rows x 4 vectors of C held in registers) doing one broadcast of A and one FMA per
- * accumulator per k. Products at least {@link #PACKED_MIN_COLUMNS} wide (per thread) pack both operands
- * ({@link GemmKernels}); narrower ones read them in place where the layout allows ({@link StridedGemmKernels}).
+ * accumulator per k. Products at least one NR-wide strip wide (per thread) pack both operands
+ * ({@link GemmKernels}); narrower ones, and narrow ones ending in a half strip, read them in place where the
+ * layout allows ({@link StridedGemmKernels}).
  * Small products and matrix-vector products take {@link SmallGemm}. Large products are split across
  * {@link Parallel} threads, each owning a contiguous range of whole tiles along m or n.
  */
@@ -31,9 +32,10 @@ public final class VectorGemm {
 
     /**
      * Products whose column range (per thread) is at least this wide pack both operands for the constant-stride
-     * kernels; narrower ones read them in place, since a packed A would be reused over too few B strips to repay
-     * its copy (single-thread, 768x128x512: 125-153 GFLOP/s in place vs 102 packed; at 192 columns even; at 256
-     * and GPT-2 shapes packed is 4-22% faster).
+     * kernels; so do narrower ones of at least one NR-wide strip unless their last strip is half a strip wide,
+     * which the in-place path reads with its 32-wide kernel (single-thread, 384 rows, 160 and 96 columns: 122-140
+     * and 121-129 GFLOP/s in place vs 120-124 and 105-108 packed; 128 columns: 116 in place vs 147 packed; in a
+     * `baby` step 65 columns, GPT's char-level logits, ran 10-15 in place vs 49-53 packed).
      */
     static final int PACKED_MIN_COLUMNS = Integer.getInteger("jgpt.gemm.packedMinColumns", 256);
 
@@ -135,7 +137,8 @@ public final class VectorGemm {
     static void blocked(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float[] c, int cOff, int ldc, boolean accumulate) {
-        if (j1 - j0 >= PACKED_MIN_COLUMNS) {
+        int columns = j1 - j0;
+        if (columns >= PACKED_MIN_COLUMNS || columns >= NR && columns % NR != NR / 2) {
             packed(transA, transB, i0, i1, j0, j1, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         } else {
             inPlace(transA, transB, i0, i1, j0, j1, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
