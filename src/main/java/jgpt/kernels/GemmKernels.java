@@ -19,19 +19,19 @@ final class GemmKernels {
     static final int KC = Integer.getInteger("jgpt.gemm.kc", 256);
 
     /**
-     * C[6 x 4VL] += A[6 x kc] * B[kc x 4VL] from packed strips: A's row r at a[ai + r * KC ...] and B's row p at
-     * b[bi + p * NR ...]. The tile starts from src[si + r * lds ...] (C itself, or a zero row with lds 0) and is
-     * stored to c[ci + r * ldc ...].
-     * Every index is an invariant plus p times a constant, so C2 proves them all in range before the loop, and one
-     * register (ai + p) addresses all six broadcasts through constant displacements. With strides passed in
-     * ({@link StridedGemmKernels}) it keeps eight bounds checks and several spilled offsets per k, scalar work that
-     * competes with the 24 FMAs for their ports (GPT-2 shapes 4-22% slower). Unrolling k by two here spilled
-     * accumulators (30% slower).
+     * C[6 x 4VL] += A[6 x kc] * B[kc x 4VL]: A's row r at a[ai + r * lda ...] (a packed strip, lda = KC, or an
+     * untransposed A read in place) and B's row p from a packed strip at b[bi + p * NR ...]. The tile starts from
+     * src[si + r * lds ...] (C itself, or a zero row with lds 0) and is stored to c[ci + r * ldc ...].
+     * Every index is an invariant plus p times a constant, so C2 proves them all in range before the loop. With
+     * the k strides passed in ({@link StridedGemmKernels}) it keeps eight bounds checks and several spilled
+     * offsets per k, scalar work that competes with the 24 FMAs for their ports (GPT-2 shapes 4-22% slower).
+     * Unrolling k by two here spilled accumulators (30% slower).
      * Accumulators start from loaded values: starting them from zero()/mul() or merging them in a conditional
      * made C2 box every FMA result (measured 10x slower).
      */
-    static void wide(int kc, float[] a, int ai, float[] b, int bi,
+    static void wide(int kc, float[] a, int ai, int lda, float[] b, int bi,
                      float[] src, int si, int lds, float[] c, int ci, int ldc) {
+        int a0 = ai, a1 = ai + lda, a2 = a1 + lda, a3 = a2 + lda, a4 = a3 + lda, a5 = a4 + lda;
         int s0 = si, s1 = si + lds, s2 = s1 + lds, s3 = s2 + lds, s4 = s3 + lds, s5 = s4 + lds;
         FloatVector c00 = FloatVector.fromArray(S, src, s0), c01 = FloatVector.fromArray(S, src, s0 + VL), c02 = FloatVector.fromArray(S, src, s0 + 2 * VL), c03 = FloatVector.fromArray(S, src, s0 + 3 * VL);
         FloatVector c10 = FloatVector.fromArray(S, src, s1), c11 = FloatVector.fromArray(S, src, s1 + VL), c12 = FloatVector.fromArray(S, src, s1 + 2 * VL), c13 = FloatVector.fromArray(S, src, s1 + 3 * VL);
@@ -40,22 +40,22 @@ final class GemmKernels {
         FloatVector c40 = FloatVector.fromArray(S, src, s4), c41 = FloatVector.fromArray(S, src, s4 + VL), c42 = FloatVector.fromArray(S, src, s4 + 2 * VL), c43 = FloatVector.fromArray(S, src, s4 + 3 * VL);
         FloatVector c50 = FloatVector.fromArray(S, src, s5), c51 = FloatVector.fromArray(S, src, s5 + VL), c52 = FloatVector.fromArray(S, src, s5 + 2 * VL), c53 = FloatVector.fromArray(S, src, s5 + 3 * VL);
         for (int p = 0; p < kc; p++) {
-            int bp = bi + p * NR, ap = ai + p;
+            int bp = bi + p * NR;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
             FloatVector b1 = FloatVector.fromArray(S, b, bp + VL);
             FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * VL);
             FloatVector b3 = FloatVector.fromArray(S, b, bp + 3 * VL);
-            FloatVector x0 = FloatVector.broadcast(S, a[ap]);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
             c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01); c02 = x0.fma(b2, c02); c03 = x0.fma(b3, c03);
-            FloatVector x1 = FloatVector.broadcast(S, a[ap + 1 * KC]);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + p]);
             c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11); c12 = x1.fma(b2, c12); c13 = x1.fma(b3, c13);
-            FloatVector x2 = FloatVector.broadcast(S, a[ap + 2 * KC]);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + p]);
             c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21); c22 = x2.fma(b2, c22); c23 = x2.fma(b3, c23);
-            FloatVector x3 = FloatVector.broadcast(S, a[ap + 3 * KC]);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + p]);
             c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31); c32 = x3.fma(b2, c32); c33 = x3.fma(b3, c33);
-            FloatVector x4 = FloatVector.broadcast(S, a[ap + 4 * KC]);
+            FloatVector x4 = FloatVector.broadcast(S, a[a4 + p]);
             c40 = x4.fma(b0, c40); c41 = x4.fma(b1, c41); c42 = x4.fma(b2, c42); c43 = x4.fma(b3, c43);
-            FloatVector x5 = FloatVector.broadcast(S, a[ap + 5 * KC]);
+            FloatVector x5 = FloatVector.broadcast(S, a[a5 + p]);
             c50 = x5.fma(b0, c50); c51 = x5.fma(b1, c51); c52 = x5.fma(b2, c52); c53 = x5.fma(b3, c53);
         }
         int r0 = ci, r1 = ci + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
