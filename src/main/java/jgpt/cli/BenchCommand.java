@@ -42,6 +42,8 @@ final class BenchCommand implements Callable<Integer> {
     static final int[][] GEMM_SHAPES = {{256, 768, 2304}, {256, 768, 3072}, {256, 3072, 768}, {768, 768, 768}, {2048, 2048, 2048}};
     /** NN products compared with PyTorch are timed this many times, alternating with it (best round of each side). */
     static final int GEMM_ROUNDS = 3;
+    /** `baby` training compared with PyTorch: rounds alternating with it (best round of each side). */
+    static final int TRAIN_ROUNDS = 3;
 
     @Override
     public Integer call() throws Exception {
@@ -98,7 +100,18 @@ final class BenchCommand implements Callable<Integer> {
         for (String preset : new String[] {"baby", "gpt2"}) {
             if (!workloads.contains("train-" + preset)) continue;
             int b = preset.equals("baby") ? 12 : 4, t = 64, vocab = preset.equals("baby") ? 65 : 50257;
-            Benchmarks.TrainResult r = Benchmarks.train(preset, vocab, b, t, preset.equals("baby") ? 50 : 3, preset.equals("baby") ? Math.max(steps, 20) : steps);
+            // `baby` steps take milliseconds, so one window of them catches one moment of a machine whose speed drifts
+            // by tens of percent: with PyTorch, alternate rounds and keep each side's best (a `gpt2` round takes a minute)
+            int rounds = torch != null && preset.equals("baby") ? TRAIN_ROUNDS : 1;
+            Benchmarks.TrainResult r = null;
+            JsonNode p = null;
+            for (int round = 0; round < rounds; round++) {
+                Benchmarks.TrainResult ours = Benchmarks.train(preset, vocab, b, t, preset.equals("baby") ? 50 : 3, preset.equals("baby") ? Math.max(steps, 20) : steps);
+                if (r == null || ours.msPerStep() < r.msPerStep()) r = ours;
+                if (torch == null) continue;
+                JsonNode theirs = torch.best("ms_per_step", true, "train", preset, "" + b, "" + t, "" + (preset.equals("baby") ? 40 : Math.max(8, steps / 2)));
+                if (theirs != null && (p == null || theirs.get("ms_per_step").asDouble() < p.get("ms_per_step").asDouble())) p = theirs;
+            }
             ObjectNode n = train.addObject();
             n.put("preset", preset).put("batch", b).put("seq", t).put("parameters", r.parameters())
                     .put("ms_per_step", round(r.msPerStep())).put("tokens_per_s", round(r.tokensPerSecond()))
@@ -106,12 +119,10 @@ final class BenchCommand implements Callable<Integer> {
             double achieved = r.gflopPerStep() / (r.msPerStep() / 1e3);
             n.put("gflops", round(achieved));
             if (peak > 0) n.put("mfu", round(achieved / peak));
-            if (torch != null) {
-                JsonNode p = torch.best("ms_per_step", true, "train", preset, "" + b, "" + t, "" + (preset.equals("baby") ? 40 : Math.max(8, steps / 2)));
-                if (p != null) {
-                    n.set("pytorch", p);
-                    n.put("speedup_vs_pytorch", round(p.get("ms_per_step").asDouble() / r.msPerStep()));
-                }
+            if (p != null) {
+                n.put("rounds", rounds);
+                n.set("pytorch", p);
+                n.put("speedup_vs_pytorch", round(p.get("ms_per_step").asDouble() / r.msPerStep()));
             }
             System.err.println("train " + n);
         }
