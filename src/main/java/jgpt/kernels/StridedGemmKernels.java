@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The micro-kernels of {@link VectorGemm} for operands read in place at strides known only at run time
  * (A's row and k strides, B's row stride). C2 keeps a bounds check per load and some spilled offsets in
- * their loop, which costs 10-25% against the packed kernels, but for narrow products (few NR-wide strips
- * of B to reuse a packed A over) skipping the packing wins.
+ * their loop, which costs 10-25% against {@link GemmKernels}; they serve the products narrower than one NR-wide
+ * strip and narrow ones ending in a half strip, which the 32-wide kernel here reads without padding.
  */
 final class StridedGemmKernels {
     private StridedGemmKernels() {}

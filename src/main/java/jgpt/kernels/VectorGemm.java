@@ -8,9 +8,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Fast sgemm (same contract as {@link Gemm#sgemm}) in the BLIS/GotoBLAS structure: KC x NC panels of
  * op(B) in NR-wide strips, MC x KC blocks of op(A) in MR-row strips, and a register-blocked MR x NR
  * micro-kernel (MR rows x 4 vectors of C held in registers) doing one broadcast of A and one FMA per
- * accumulator per k. Products at least one NR-wide strip wide (per thread) pack both operands
- * ({@link GemmKernels}); narrower ones, and narrow ones ending in a half strip, read them in place where the
- * layout allows ({@link StridedGemmKernels}).
+ * accumulator per k. Products at least one NR-wide strip wide (per thread) take the constant-stride kernel
+ * ({@link GemmKernels}: B packed; A packed, or read in place when not transposed); narrower ones, and narrow
+ * ones ending in a half strip, read the operands in place where the layout allows ({@link StridedGemmKernels}).
  * Small products and matrix-vector products take {@link SmallGemm}. Large products are split across
  * {@link Parallel} threads, each owning a contiguous range of whole tiles along m or n.
  */
@@ -31,8 +31,8 @@ public final class VectorGemm {
     static final long SMALL_WORK = 1L << 15;
 
     /**
-     * Products whose column range (per thread) is at least this wide pack both operands for the constant-stride
-     * kernels; so do narrower ones of at least one NR-wide strip unless their last strip is half a strip wide,
+     * Products whose column range (per thread) is at least this wide take the constant-stride kernel (B packed);
+     * so do narrower ones of at least one NR-wide strip unless their last strip is half a strip wide,
      * which the in-place path reads with its 32-wide kernel (single-thread, 384 rows, 160 and 96 columns: 122-140
      * and 121-129 GFLOP/s in place vs 120-124 and 105-108 packed; 128 columns: 116 in place vs 147 packed; in a
      * `baby` step 65 columns, GPT's char-level logits, ran 10-15 in place vs 49-53 packed).
