@@ -15,7 +15,7 @@ public final class ActivationKernel {
     private static final int L = Vec.L;
 
     // 0.5 x (1 + tanh(u)) = x sigmoid(2u) = x / (1 + exp(-2u)), u = sqrt(2/pi) (x + K x^3): one exp and one
-    // division, where tanh costs an exp, a division and more. -2u = x (M1 + M3 x^2).
+    // division, where tanh costs an exp, a division and more.
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
     private static final float K = 0.044715f;
     private static final float M1 = -2f * SQRT_2_OVER_PI, M3 = M1 * K;
@@ -28,39 +28,55 @@ public final class ActivationKernel {
         int i = 0, bound = S.loopBound(n);
         for (; i < bound; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, xOff + i);
-            FloatVector e = VecMath.exp(v.mul(v).fma(M3, M1).mul(v));
-            v.div(e.add(1f)).intoArray(out, outOff + i);
+            v.mul(sigmoid2u(v)).intoArray(out, outOff + i);
         }
         for (; i < n; i++) {
             float v = x[xOff + i];
-            float e = VecMath.exp(Math.fma(v * v, M3, M1) * v);
-            out[outOff + i] = v / (e + 1f);
+            out[outOff + i] = v * sigmoid2u(v);
         }
     }
 
     /**
-     * dx += dout * gelu'(x). With s = sigmoid(2u) = 1 / (1 + e), e = exp(-2u), and 1 - s = e s:
-     * gelu' = s + x s (1 - s) d(2u)/dx = s + (x d(2u)/dx) (e s) s.
+     * The training forward: out = gelu(x), and gelu'(x) into {@code slope}, so the backward pass is one fma per
+     * element (recomputing the exp and the division there cost 4% of a `baby` step). With s = sigmoid(2u):
+     * gelu = x s and gelu' = s + x s (1 - s) d(2u)/dx.
      */
-    public static void geluBackward(float[] x, int xOff, float[] dout, int dOff, float[] dx, int dxOff, int n) {
+    public static void geluForward(float[] x, int xOff, float[] out, int outOff, float[] slope, int slopeOff, int n) {
         int i = 0, bound = S.loopBound(n);
         for (; i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, xOff + i).max(-GRAD_CLAMP).min(GRAD_CLAMP);
-            FloatVector v2 = v.mul(v);
-            FloatVector e = VecMath.exp(v2.fma(M3, M1).mul(v));
-            FloatVector s = FloatVector.broadcast(S, 1f).div(e.add(1f));
-            FloatVector slope = v2.fma(D3, D1).mul(v).mul(e.mul(s));
-            FloatVector grad = slope.fma(s, s);
-            FloatVector.fromArray(S, dout, dOff + i).fma(grad, FloatVector.fromArray(S, dx, dxOff + i)).intoArray(dx, dxOff + i);
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            FloatVector s = sigmoid2u(v);
+            v.mul(s).intoArray(out, outOff + i);
+            FloatVector c = v.max(-GRAD_CLAMP).min(GRAD_CLAMP);
+            c.mul(c).fma(D3, D1).mul(c).mul(s.neg().add(1f).mul(s)).add(s).intoArray(slope, slopeOff + i);
         }
         for (; i < n; i++) {
-            float v = Math.min(Math.max(x[xOff + i], -GRAD_CLAMP), GRAD_CLAMP), v2 = v * v;
-            float e = VecMath.exp(Math.fma(v2, M3, M1) * v);
-            float s = 1f / (e + 1f);
-            float slope = Math.fma(v2, D3, D1) * v * (e * s);
-            float grad = Math.fma(slope, s, s);
-            dx[dxOff + i] = Math.fma(dout[dOff + i], grad, dx[dxOff + i]);
+            float v = x[xOff + i], s = sigmoid2u(v);
+            out[outOff + i] = v * s;
+            float c = Math.min(Math.max(v, -GRAD_CLAMP), GRAD_CLAMP);
+            slope[slopeOff + i] = Math.fma(c * c, D3, D1) * c * ((1f - s) * s) + s;
         }
+    }
+
+    /** sigmoid(2u) = 1 / (1 + exp(-2u)), -2u = x (M1 + M3 x^2). */
+    private static FloatVector sigmoid2u(FloatVector v) {
+        FloatVector e = VecMath.exp(v.mul(v).fma(M3, M1).mul(v));
+        return FloatVector.broadcast(S, 1f).div(e.add(1f));
+    }
+
+    private static float sigmoid2u(float v) {
+        float e = VecMath.exp(Math.fma(v * v, M3, M1) * v);
+        return 1f / (e + 1f);
+    }
+
+    /** dx += dout * gelu'(x), with gelu'(x) as kept by the training {@link #geluForward}. */
+    public static void geluBackward(float[] slope, int slopeOff, float[] dout, int dOff, float[] dx, int dxOff, int n) {
+        int i = 0, bound = S.loopBound(n);
+        for (; i < bound; i += L) {
+            FloatVector g = FloatVector.fromArray(S, slope, slopeOff + i);
+            FloatVector.fromArray(S, dout, dOff + i).fma(g, FloatVector.fromArray(S, dx, dxOff + i)).intoArray(dx, dxOff + i);
+        }
+        for (; i < n; i++) dx[dxOff + i] = Math.fma(dout[dOff + i], slope[slopeOff + i], dx[dxOff + i]);
     }
 
     public static void geluForwardScalar(float[] x, int xOff, float[] out, int outOff, int n) {

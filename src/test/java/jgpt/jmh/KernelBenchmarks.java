@@ -37,7 +37,7 @@ public class KernelBenchmarks {
     @Param({"128", "768"})
     int c;
 
-    float[] x, out, w, b, mean, rstd, dx, dw, db, qkv, att, y, m, v, logits, dlogits, lse, losses, dp;
+    float[] x, out, sig, w, b, mean, rstd, dx, dw, db, qkv, att, y, m, v, logits, dlogits, lse, losses, dp;
     int[] targets;
     static final int T = 64, HEADS = 4, VOCAB = 65;
 
@@ -55,6 +55,8 @@ public class KernelBenchmarks {
         rstd = new float[rows];
         qkv = fill(new float[rows * 3 * c], r);
         y = new float[rows * c];
+        sig = new float[rows * c];
+        ActivationKernel.geluForward(x, 0, out, 0, sig, 0, rows * c);
         att = new float[rows / T * HEADS * T * T];
         dp = new float[AttentionKernel.TILE * T];
         m = new float[4 * c * c];
@@ -86,9 +88,12 @@ public class KernelBenchmarks {
 
     @Benchmark public void geluForward() { ActivationKernel.geluForward(x, 0, out, 0, rows * c); }
 
+    /** The training forward: also keeps gelu'(x) for the backward pass. */
+    @Benchmark public void geluForwardKeeping() { ActivationKernel.geluForward(x, 0, out, 0, sig, 0, rows * c); }
+
     @Benchmark public void geluForwardScalar() { ActivationKernel.geluForwardScalar(x, 0, out, 0, rows * c); }
 
-    @Benchmark public void geluBackward() { ActivationKernel.geluBackward(x, 0, out, 0, dx, 0, rows * c); }
+    @Benchmark public void geluBackward() { ActivationKernel.geluBackward(sig, 0, out, 0, dx, 0, rows * c); }
 
     @Benchmark public void adamW() { AdamWKernel.step(w, dw, 1f, m, v, 0, w.length, 1e-3f, 0.9f, 0.95f, 1e-8f, 0.1f, 3); }
 

@@ -1,5 +1,6 @@
 package jgpt.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import jgpt.tensor.Rng;
@@ -67,12 +68,15 @@ class VectorTwinTest {
     @Test void gelu() {
         for (int n : SIZES) {
             float[] x = random(n + 1, 3), d = random(n, 1);
-            float[] o1 = new float[n], o2 = new float[n], g1 = new float[n + 1], g2 = new float[n + 1];
+            float[] o1 = new float[n], o2 = new float[n], o3 = new float[n], sig = new float[n + 2];
+            float[] g1 = new float[n + 1], g2 = new float[n + 1];
             ActivationKernel.geluForwardScalar(x, 1, o1, 0, n);
             ActivationKernel.geluForward(x, 1, o2, 0, n);
+            ActivationKernel.geluForward(x, 1, o3, 0, sig, 2, n);
             assertClose(o1, o2, 1e-6f, "gelu " + n);
+            assertArrayEquals(o2, o3, "gelu keeping its slope " + n);
             ActivationKernel.geluBackwardScalar(x, 1, d, 0, g1, 1, n);
-            ActivationKernel.geluBackward(x, 1, d, 0, g2, 1, n);
+            ActivationKernel.geluBackward(sig, 2, d, 0, g2, 1, n);
             assertClose(g1, g2, 1e-5f, "gelu' " + n);
         }
     }
@@ -84,11 +88,12 @@ class VectorTwinTest {
         float[] extremes = {0f, -0f, 1e-30f, -1e-30f, 10.5f, -10.5f, 19f, -19f, 25f, -25f, 1e4f, -1e4f, 3e12f, -3e12f};
         System.arraycopy(extremes, 0, x, 0, extremes.length);
         float[] lanes = new float[n], tails = new float[n], gLanes = new float[n], gTails = new float[n];
-        ActivationKernel.geluForward(x, 0, lanes, 0, n);
-        ActivationKernel.geluBackward(x, 0, d, 0, gLanes, 0, n);
+        float[] sLanes = new float[n], sTails = new float[n];
+        ActivationKernel.geluForward(x, 0, lanes, 0, sLanes, 0, n);
+        ActivationKernel.geluBackward(sLanes, 0, d, 0, gLanes, 0, n);
         for (int i = 0; i < n; i++) {
-            ActivationKernel.geluForward(x, i, tails, i, 1);
-            ActivationKernel.geluBackward(x, i, d, i, gTails, i, 1);
+            ActivationKernel.geluForward(x, i, tails, i, sTails, i, 1);
+            ActivationKernel.geluBackward(sTails, i, d, i, gTails, i, 1);
         }
         for (int i = 0; i < n; i++) {
             assertEquals(Float.floatToIntBits(lanes[i]), Float.floatToIntBits(tails[i]), "gelu(" + x[i] + ")");
