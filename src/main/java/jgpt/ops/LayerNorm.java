@@ -15,7 +15,8 @@ public final class LayerNorm {
         int c = x.shape().last(), rows = x.shape().rows();
         Tensor out = tape.output(x.shape(), tape.needsGrad(x, weight, bias));
         boolean grad = out.requiresGrad();
-        float[] mean = grad ? tape.scratch(rows) : null, rstd = grad ? tape.scratch(rows) : null;
+        // kept even without a backward pass: an eval that skipped them trained C2 on a branch training then deoptimised
+        float[] mean = tape.scratch(rows), rstd = tape.scratch(rows);
         int minRows = 1 + Split.MIN_ITEMS / c;
         IntRangeBody forward = (from, to) -> LayerNormKernel.forward(x.data(), x.offset() + from * c,
                 out.data(), out.offset() + from * c, weight.data(), weight.offset(),
