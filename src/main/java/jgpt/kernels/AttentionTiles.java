@@ -1,6 +1,8 @@
 package jgpt.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -144,15 +146,46 @@ final class AttentionTiles {
     }
 
     /**
-     * x[off + j] = softmax of x[off .. off + n) for j < n, zero for n <= j < len. Through {@link Vec}'s loops: a
-     * masked version with its own loop-carried sum was faster, but C2 sometimes boxed that sum (about 1.2 MB of
-     * garbage per `baby` step, depending on JIT timing).
+     * x[off + j] = softmax of x[off .. off + n) for j < n, zero for n <= j < len. Causal rows are short (1 to T
+     * keys), so every pass is whole masked vectors: scalar tails (n % L values, each with a scalar exp) cost more
+     * than the vectors and made this 70% of the forward pass at T = 64. Only scalars are carried between
+     * iterations (a loop-carried vector sum was sometimes boxed by C2, depending on JIT timing). The max is exact
+     * in any order and the sum is added vector by vector in a fixed order, so the bits do not depend on the JIT.
      */
+    private static final FloatVector ZERO = FloatVector.zero(S), NEG_INF = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+
     static void softmax(float[] x, int off, int n, int len) {
-        float max = Vec.max(x, off, n);
-        float sum = Vec.expShiftSum(x, off, max, n);
-        Vec.scale(x, off, 1f / sum, n);
+        float sum = maskedExpShiftSum(x, off, maskedMax(x, off, n), n);
+        maskedScale(x, off, 1f / sum, n);
         java.util.Arrays.fill(x, off + n, off + len, 0f);
+    }
+
+    private static float maskedMax(float[] x, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j += L) {
+            VectorMask<Float> in = S.indexInRange(j, n);
+            max = Math.max(max, NEG_INF.blend(FloatVector.fromArray(S, x, off + j, in), in).reduceLanes(VectorOperators.MAX));
+        }
+        return max;
+    }
+
+    /** x[off + j] = exp(x[off + j] - shift) for j < n; returns their sum, added one vector at a time. */
+    private static float maskedExpShiftSum(float[] x, int off, float shift, int n) {
+        float sum = 0f;
+        for (int j = 0; j < n; j += L) {
+            VectorMask<Float> in = S.indexInRange(j, n);
+            FloatVector e = ZERO.blend(VecMath.exp(FloatVector.fromArray(S, x, off + j, in).sub(shift)), in);
+            e.intoArray(x, off + j, in);
+            sum += VecMath.sum(e);
+        }
+        return sum;
+    }
+
+    private static void maskedScale(float[] x, int off, float scale, int n) {
+        for (int j = 0; j < n; j += L) {
+            VectorMask<Float> in = S.indexInRange(j, n);
+            FloatVector.fromArray(S, x, off + j, in).mul(scale).intoArray(x, off + j, in);
+        }
     }
 
     /** ds[j] = p[j] * (ds[j] - dot) * scale for j < n: the gradient of the scaled scores, in place of dP. */
