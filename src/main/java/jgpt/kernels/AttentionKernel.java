@@ -15,30 +15,40 @@ public final class AttentionKernel {
     private static final int ROWS = AttentionTiles.ROWS;
 
     /**
-     * Forward for pair (b, h), {@link AttentionTiles#ROWS} query rows at a time: S = Q Kᵀ / sqrt(hd) against the
-     * keys up to the rows' diagonal (Kᵀ transposed once per pair, so scores are vectors along the keys), causal
-     * softmax in place, Y = P V. att gets the probabilities (zeros above the diagonal); when dropMask is non-null
-     * it holds the dropout scale per probability and {@code dropped} (same layout as att) receives P * mask,
-     * which is what multiplies V.
+     * Forward for pair (b, h), L query rows (one vector) at a time: their scores against the keys up to the block's
+     * diagonal are computed key-major, Sᵀ = K Qᵀ / sqrt(hd) (Qᵀ transposed once per pair), so the causal softmax runs
+     * lanewise, one query per lane ({@link AttentionTiles#softmaxColumns}); the probabilities go to att row-major
+     * (zeros above the diagonal), then Y = P V {@link AttentionTiles#ROWS} rows at a time. When dropMask is non-null
+     * it holds the dropout scale per probability and {@code dropped} (same layout as att) receives P * mask, which
+     * is what multiplies V.
      */
     public static void forward(float[] qkv, int qkvOff, float[] out, int outOff, float[] att, float[] dropMask,
                                float[] dropped, int b, int h, int t, int c, int nh) {
-        int hd = c / nh, c3 = 3 * c, tp = AttentionTiles.padded(t);
+        int hd = c / nh, c3 = 3 * c, tp = AttentionTiles.padded(t), lanes = AttentionTiles.padded(1);
         float scale = (float) (1.0 / Math.sqrt(hd));
         int base = qkvOff + b * t * c3, q = base + h * hd, k = base + c + h * hd, v = base + 2 * c + h * hd;
         int attBase = (b * nh + h) * t * t;
-        float[] kT = AttentionTiles.scratch(hd * tp);
-        AttentionTiles.transpose(qkv, k, c3, t, hd, kT);
+        float[] qT = AttentionTiles.scratch(hd * tp);
+        AttentionTiles.transpose(qkv, q, c3, t, hd, qT);
+        float[] scores = AttentionTiles.scoreBlock(t * lanes), stats = AttentionTiles.scoreBlockStats();
         float[] p = dropMask == null ? att : dropped;
-        for (int i0 = 0; i0 < t; i0 += ROWS) {
-            int rows = Math.min(ROWS, t - i0), keys = i0 + rows, tile = attBase + i0 * t;
-            AttentionTiles.products(qkv, q + i0 * c3, c3, rows, kT, tp, hd, keys, scale, att, tile, t);
-            for (int r = 0; r < rows; r++) AttentionTiles.softmax(att, tile + r * t, i0 + r + 1, t);
-            if (dropMask != null) {
-                for (int j = tile; j < tile + rows * t; j++) dropped[j] = att[j] * dropMask[j];
+        for (int r0 = 0; r0 < t; r0 += lanes) {
+            int nq = Math.min(lanes, t - r0), keys = r0 + nq, tile = attBase + r0 * t;
+            for (int j0 = 0; j0 < keys; j0 += ROWS) {
+                AttentionTiles.products(qkv, k + j0 * c3, c3, Math.min(ROWS, keys - j0), qT, r0, tp, hd, nq, scale,
+                        scores, j0 * lanes, lanes);
             }
-            // the rows' probabilities are zero past their diagonals, so all rows can sum over the last row's keys
-            AttentionTiles.weightedSum(p, tile, t, 1, rows, keys, qkv, v, c3, hd, out, outOff + (b * t + i0) * c + h * hd, c, false);
+            AttentionTiles.softmaxColumns(scores, keys, r0, stats);
+            AttentionTiles.storeColumns(scores, keys, stats, nq, att, tile, t);
+            if (dropMask != null) {
+                for (int j = tile; j < tile + nq * t; j++) dropped[j] = att[j] * dropMask[j];
+            }
+            for (int i0 = r0; i0 < keys; i0 += ROWS) {
+                int rows = Math.min(ROWS, keys - i0);
+                // the rows' probabilities are zero past their diagonals, so all rows can sum over the last row's keys
+                AttentionTiles.weightedSum(p, attBase + i0 * t, t, 1, rows, i0 + rows, qkv, v, c3, hd, out,
+                        outOff + (b * t + i0) * c + h * hd, c, false);
+            }
         }
     }
 
@@ -63,7 +73,7 @@ public final class AttentionKernel {
             int tile = attBase + i0 * t, dy = doutOff + (b * t + i0) * c + h * hd;
             for (int s0 = 0; s0 < rows; s0 += ROWS) {
                 int sub = Math.min(ROWS, rows - s0);
-                AttentionTiles.products(dout, dy + s0 * c, c, sub, vT, tp, hd, i0 + s0 + sub, 1f, dp, dpOff + s0 * t, t);
+                AttentionTiles.products(dout, dy + s0 * c, c, sub, vT, 0, tp, hd, i0 + s0 + sub, 1f, dp, dpOff + s0 * t, t);
             }
             for (int r = 0; r < rows; r++) {
                 int row = tile + r * t, d = dpOff + r * t, n = i0 + r + 1;

@@ -1,8 +1,6 @@
 package jgpt.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -27,6 +25,21 @@ final class AttentionTiles {
         float[] s = SCRATCH.get();
         if (s.length < n) SCRATCH.set(s = new float[n]);
         return s;
+    }
+
+    private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadLocal<float[]> COLUMN_STATS = ThreadLocal.withInitial(() -> new float[L]);
+
+    /** This thread's scratch of at least n floats for a key-major block of scores ({@link #softmaxColumns}). */
+    static float[] scoreBlock(int n) {
+        float[] s = COLUMNS.get();
+        if (s.length < n) COLUMNS.set(s = new float[n]);
+        return s;
+    }
+
+    /** This thread's L floats for the per-query statistics of {@link #softmaxColumns}. */
+    static float[] scoreBlockStats() {
+        return COLUMN_STATS.get();
     }
 
     /** t rounded up to whole vectors: the row length of a transposed head, so key blocks load full vectors. */
@@ -58,17 +71,17 @@ final class AttentionTiles {
     }
 
     /**
-     * out[outOff + r * outStride + j] = scale * sum_d a[aOff + r * aStride + d] * bT[d * padded + j] for rows
+     * out[outOff + r * outStride + j] = scale * sum_d a[aOff + r * aStride + d] * bT[bTOff + d * bTStride + j] for rows
      * r < rows (at most ROWS) and j < keys: all rows' products against all keys up to the last row's.
      */
-    static void products(float[] a, int aOff, int aStride, int rows, float[] bT, int bTStride, int width, int keys,
+    static void products(float[] a, int aOff, int aStride, int rows, float[] bT, int bTOff, int bTStride, int width, int keys,
                          float scale, float[] out, int outOff, int outStride) {
         // rows past the end repeat the last one, so the loop has no branches; their results are not stored
         int a0 = aOff, a1 = aOff + Math.min(1, rows - 1) * aStride;
         int a2 = aOff + Math.min(2, rows - 1) * aStride, a3 = aOff + Math.min(3, rows - 1) * aStride;
         for (int j = 0; j < keys; j += L) {
             FloatVector acc0 = FloatVector.zero(S), acc1 = FloatVector.zero(S), acc2 = FloatVector.zero(S), acc3 = FloatVector.zero(S);
-            for (int d = 0, bt = j; d < width; d++, bt += bTStride) {
+            for (int d = 0, bt = bTOff + j; d < width; d++, bt += bTStride) {
                 FloatVector kv = FloatVector.fromArray(S, bT, bt);
                 acc0 = FloatVector.broadcast(S, a[a0 + d]).fma(kv, acc0);
                 acc1 = FloatVector.broadcast(S, a[a1 + d]).fma(kv, acc1);
@@ -146,46 +159,73 @@ final class AttentionTiles {
     }
 
     /**
-     * x[off + j] = softmax of x[off .. off + n) for j < n, zero for n <= j < len. Causal rows are short (1 to T
-     * keys), so every pass is whole masked vectors: scalar tails (n % L values, each with a scalar exp) cost more
-     * than the vectors and made this 70% of the forward pass at T = 64. Only scalars are carried between
-     * iterations (a loop-carried vector sum was sometimes boxed by C2, depending on JIT timing). The max is exact
-     * in any order and the sum is added vector by vector in a fixed order, so the bits do not depend on the JIT.
+     * Causal softmax of a key-major block of scores: st[j * L + l] is key j against query r0 + l, for keys j < keys
+     * (the block's last query's). Each lane is one query, so the max, the exps and the sum are lanewise over
+     * the keys, with no reductions across lanes (short causal rows cost a reduction or two per few values
+     * otherwise). Keys after a lane's query are masked to exactly zero. Leaves exp(s - max) in st and 1 / sum
+     * per lane in {@code inv}; the max and the sum are carried in vectors, the sum added key by key in order.
      */
-    private static final FloatVector ZERO = FloatVector.zero(S), NEG_INF = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-
-    static void softmax(float[] x, int off, int n, int len) {
-        float sum = maskedExpShiftSum(x, off, maskedMax(x, off, n), n);
-        maskedScale(x, off, 1f / sum, n);
-        java.util.Arrays.fill(x, off + n, off + len, 0f);
+    static void softmaxColumns(float[] st, int keys, int r0, float[] inv) {
+        columnMax(st, keys, r0, inv);
+        columnExpSum(st, keys, r0, inv);
     }
 
-    private static float maskedMax(float[] x, int off, int n) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < n; j += L) {
-            VectorMask<Float> in = S.indexInRange(j, n);
-            max = Math.max(max, NEG_INF.blend(FloatVector.fromArray(S, x, off + j, in), in).reduceLanes(VectorOperators.MAX));
+    // Row d (0 <= d < L) of each table is for a key d positions after the block's first query: lanes l < d (earlier
+    // queries) cannot see it. Adding HIDDEN_BIAS hides those lanes from the max and multiplying by VISIBLE zeroes
+    // their exps (VecMath.exp stays finite, so the product is exactly 0); tables rather than masks, whose
+    // construction from a run-time offset was not intrinsified and boxed.
+    private static final float[] HIDDEN_BIAS = new float[L * L], VISIBLE = new float[L * L];
+    static {
+        for (int d = 0; d < L; d++) {
+            for (int l = 0; l < L; l++) {
+                HIDDEN_BIAS[d * L + l] = l < d ? Float.NEGATIVE_INFINITY : 0f;
+                VISIBLE[d * L + l] = l < d ? 0f : 1f;
+            }
         }
-        return max;
     }
 
-    /** x[off + j] = exp(x[off + j] - shift) for j < n; returns their sum, added one vector at a time. */
-    private static float maskedExpShiftSum(float[] x, int off, float shift, int n) {
-        float sum = 0f;
-        for (int j = 0; j < n; j += L) {
-            VectorMask<Float> in = S.indexInRange(j, n);
-            FloatVector e = ZERO.blend(VecMath.exp(FloatVector.fromArray(S, x, off + j, in).sub(shift)), in);
-            e.intoArray(x, off + j, in);
-            sum += VecMath.sum(e);
-        }
-        return sum;
+    /** The table row for key j in a block starting at query r0 (keys up to r0 are visible to all of it). */
+    private static int maskRow(int j, int r0) {
+        return Math.max(0, j - r0) * L;
     }
 
-    private static void maskedScale(float[] x, int off, float scale, int n) {
-        for (int j = 0; j < n; j += L) {
-            VectorMask<Float> in = S.indexInRange(j, n);
-            FloatVector.fromArray(S, x, off + j, in).mul(scale).intoArray(x, off + j, in);
+    private static void columnMax(float[] st, int keys, int r0, float[] max) {
+        FloatVector m = FloatVector.fromArray(S, st, 0); // key 0 is visible to every query
+        for (int j = 1; j < keys; j++) {
+            m = m.max(FloatVector.fromArray(S, st, j * L).add(FloatVector.fromArray(S, HIDDEN_BIAS, maskRow(j, r0))));
         }
+        m.intoArray(max, 0);
+    }
+
+    private static void columnExpSum(float[] st, int keys, int r0, float[] stats) {
+        FloatVector max = FloatVector.fromArray(S, stats, 0);
+        VecMath.exp(FloatVector.fromArray(S, st, 0).sub(max)).intoArray(st, 0);
+        FloatVector sum = FloatVector.fromArray(S, st, 0); // a loop-carried vector starts from a load, or C2 may box it
+        for (int j = 1; j < keys; j++) {
+            FloatVector e = VecMath.exp(FloatVector.fromArray(S, st, j * L).sub(max)).mul(FloatVector.fromArray(S, VISIBLE, maskRow(j, r0)));
+            e.intoArray(st, j * L);
+            sum = sum.add(e);
+        }
+        FloatVector.broadcast(S, 1f).div(sum).intoArray(stats, 0);
+    }
+
+    /**
+     * Writes the probabilities of {@link #softmaxColumns} row-major: att[rowBase + l * t + j] = st[j * L + l] *
+     * inv[l] for the block's nq queries and keys j < keys (masked keys are zero), zeros for keys keys .. t. A full
+     * block scatters one vector per key.
+     */
+    static void storeColumns(float[] st, int keys, float[] inv, int nq, float[] att, int rowBase, int t) {
+        if (nq == L) {
+            int[] rowOffsets = ROW_OFFSETS.get();
+            for (int l = 0; l < L; l++) rowOffsets[l] = l * t;
+            FloatVector scale = FloatVector.fromArray(S, inv, 0);
+            for (int j = 0; j < keys; j++) FloatVector.fromArray(S, st, j * L).mul(scale).intoArray(att, rowBase + j, rowOffsets, 0);
+        } else {
+            for (int l = 0; l < nq; l++) {
+                for (int j = 0, row = rowBase + l * t; j < keys; j++) att[row + j] = st[j * L + l] * inv[l];
+            }
+        }
+        for (int l = 0; l < nq; l++) java.util.Arrays.fill(att, rowBase + l * t + keys, rowBase + l * t + t, 0f);
     }
 
     /** ds[j] = p[j] * (ds[j] - dot) * scale for j < n: the gradient of the scaled scores, in place of dP. */
