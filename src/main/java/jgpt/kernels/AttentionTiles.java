@@ -192,7 +192,7 @@ final class AttentionTiles {
     private static void columnMax(float[] st, int keys, int r0, float[] max) {
         FloatVector m = FloatVector.fromArray(S, st, 0); // key 0 is visible to every query
         for (int j = 1; j < keys; j++) {
-            m = m.max(FloatVector.fromArray(S, st, j * L).add(FloatVector.fromArray(S, HIDDEN_BIAS, maskRow(j, r0))));
+            m = FloatVector.fromArray(S, st, j * L).add(FloatVector.fromArray(S, HIDDEN_BIAS, maskRow(j, r0))).max(m);
         }
         m.intoArray(max, 0);
     }
@@ -200,11 +200,12 @@ final class AttentionTiles {
     private static void columnExpSum(float[] st, int keys, int r0, float[] stats) {
         FloatVector max = FloatVector.fromArray(S, stats, 0);
         VecMath.exp(FloatVector.fromArray(S, st, 0).sub(max)).intoArray(st, 0);
-        FloatVector sum = FloatVector.fromArray(S, st, 0); // a loop-carried vector starts from a load, or C2 may box it
+        // accumulators are arguments, never receivers, and start from loads (see Vec): otherwise C2 may box them
+        FloatVector sum = FloatVector.fromArray(S, st, 0);
         for (int j = 1; j < keys; j++) {
-            FloatVector e = VecMath.exp(FloatVector.fromArray(S, st, j * L).sub(max)).mul(FloatVector.fromArray(S, VISIBLE, maskRow(j, r0)));
+            FloatVector e = FloatVector.fromArray(S, VISIBLE, maskRow(j, r0)).mul(VecMath.exp(FloatVector.fromArray(S, st, j * L).sub(max)));
             e.intoArray(st, j * L);
-            sum = sum.add(e);
+            sum = e.add(sum);
         }
         FloatVector.broadcast(S, 1f).div(sum).intoArray(stats, 0);
     }
