@@ -50,16 +50,20 @@ final class AttentionTiles {
     private static final ThreadLocal<int[]> ROW_OFFSETS = ThreadLocal.withInitial(() -> new int[L]);
 
     /**
-     * dst[d * padded(rows) + j] = src[off + j * stride + d] for d < width, j < rows; padding keys get zeros. Each
-     * destination vector of L whole rows is one gather (scalar copies cost several percent of a `baby` step); the
-     * last, partial one is copied (a masked gather still range-checks its inactive lanes).
+     * dst[d * padded(rows) + j] = src[off + j * stride + d] for d < width, j < rows; padding keys get zeros. Whole
+     * 16 x 16 blocks go through {@link Transpose}; any other destination vector of L whole rows is one gather
+     * (scalar copies cost several percent of a `baby` step); the last, partial one is copied (a masked gather
+     * still range-checks its inactive lanes).
      */
     static void transpose(float[] src, int off, int stride, int rows, int width, float[] dst) {
         int tp = padded(rows), whole = rows - rows % L;
         int[] rowOffsets = ROW_OFFSETS.get();
         for (int l = 0; l < L; l++) rowOffsets[l] = l * stride;
+        // 16 x 16 blocks in register transposes where the vectors are 16 wide (4.5-5x faster than gathers)
+        int blocked = Transpose.AVAILABLE ? width - width % Transpose.N : 0;
         for (int j = 0; j < whole; j += L) {
-            for (int d = 0, o = j; d < width; d++, o += tp) {
+            for (int d = 0; d < blocked; d += Transpose.N) Transpose.block(src, off + j * stride + d, stride, dst, d * tp + j, tp);
+            for (int d = blocked, o = j + blocked * tp; d < width; d++, o += tp) {
                 FloatVector.fromArray(S, src, off + j * stride + d, rowOffsets, 0).intoArray(dst, o);
             }
         }

@@ -76,6 +76,10 @@ final class GemmPacking {
     static void packARows(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
                           float[] dst, int rowStride, int[] rows) {
         int mr = GemmKernels.MR;
+        if (transA && Transpose.AVAILABLE) {
+            packTransposedRows(a, aOff, lda, i0, mc, p0, kc, dst, rowStride);
+            return;
+        }
         for (int s = 0, is = 0; is < mc; s++, is += mr) {
             int h = Math.min(mr, mc - is);
             int base = s * mr * rowStride;
@@ -112,6 +116,24 @@ final class GemmPacking {
     }
 
     /**
+     * {@link #packARows} for a transposed A, op(A)[i, p] = a[p*lda + i]: row i of the packed strips (at
+     * i * rowStride) is column i of a, moved in 16 x 16 register transposes; edges are copied one by one.
+     */
+    private static void packTransposedRows(float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
+                                           float[] dst, int rowStride) {
+        int n = Transpose.N, mBlocks = mc - mc % n, kBlocks = kc - kc % n;
+        for (int ib = 0; ib < mBlocks; ib += n) {
+            for (int p = 0; p < kBlocks; p += n) Transpose.block(a, aOff + (p0 + p) * lda + i0 + ib, lda, dst, ib * rowStride + p, rowStride);
+        }
+        for (int i = 0; i < mc; i++) {
+            int p = i < mBlocks ? kBlocks : 0;
+            for (int src = aOff + (p0 + p) * lda + i0 + i, d = i * rowStride; p < kc; p++, src += lda) dst[d + p] = a[src];
+        }
+        int padded = (mc + GemmKernels.MR - 1) / GemmKernels.MR * GemmKernels.MR;
+        for (int i = mc; i < padded; i++) Arrays.fill(dst, i * rowStride, i * rowStride + kc, 0f);
+    }
+
+    /**
      * Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into dst, strip s at dst[s*kc*nr]. For a transposed B, {@code rows}
      * (VL offsets t * ldb, or null) lets whole groups of VL columns be gathered.
      */
@@ -137,9 +159,20 @@ final class GemmPacking {
                     if (w < nr) Arrays.fill(dst, d + w, d + nr, 0f);
                 }
             } else {
-                // op(B)[p, j] = b[j*ldb + p]: transpose. Four source rows at a time, so each
-                // destination cache line gets four adjacent writes per visit instead of one.
+                // op(B)[p, j] = b[j*ldb + p]: transpose. Whole groups of 16 source rows in register transposes
+                // (k edge copied one by one); otherwise four source rows at a time, so each destination cache
+                // line gets four adjacent writes per visit instead of one.
                 int jj = 0;
+                if (Transpose.AVAILABLE) {
+                    int n = Transpose.N, kBlocks = kc - kc % n;
+                    for (; jj + n <= w; jj += n) {
+                        int s0 = bOff + (j0 + js + jj) * ldb + p0;
+                        for (int p = 0; p < kBlocks; p += n) Transpose.block(b, s0 + p, ldb, dst, base + p * nr + jj, nr);
+                        for (int q = 0; q < n; q++) {
+                            for (int p = kBlocks; p < kc; p++) dst[base + p * nr + jj + q] = b[s0 + q * ldb + p];
+                        }
+                    }
+                }
                 // whole groups of VL source rows: one gather per k (rows[t] = t * ldb) fills VL adjacent values
                 for (; rows != null && jj + VL <= w; jj += VL) {
                     int s0 = bOff + (j0 + js + jj) * ldb + p0;
