@@ -24,7 +24,7 @@ public final class AttentionKernel {
      */
     public static void forward(float[] qkv, int qkvOff, float[] out, int outOff, float[] att, float[] dropMask,
                                float[] dropped, int b, int h, int t, int c, int nh) {
-        int hd = c / nh, c3 = 3 * c, tp = AttentionTiles.padded(t), lanes = AttentionTiles.padded(1);
+        int hd = c / nh, c3 = 3 * c, tp = AttentionTiles.padded(t), lanes = Vec.L;
         float scale = (float) (1.0 / Math.sqrt(hd));
         int base = qkvOff + b * t * c3, q = base + h * hd, k = base + c + h * hd, v = base + 2 * c + h * hd;
         int attBase = (b * nh + h) * t * t;
