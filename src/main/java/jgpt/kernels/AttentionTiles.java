@@ -22,9 +22,7 @@ final class AttentionTiles {
 
     /** This thread's scratch of at least n floats (the transposed keys or values of one pair). */
     static float[] scratch(int n) {
-        float[] s = SCRATCH.get();
-        if (s.length < n) SCRATCH.set(s = new float[n]);
-        return s;
+        return atLeast(SCRATCH, n);
     }
 
     private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
@@ -32,8 +30,12 @@ final class AttentionTiles {
 
     /** This thread's scratch of at least n floats for a key-major block of scores ({@link #softmaxColumns}). */
     static float[] scoreBlock(int n) {
-        float[] s = COLUMNS.get();
-        if (s.length < n) COLUMNS.set(s = new float[n]);
+        return atLeast(COLUMNS, n);
+    }
+
+    private static float[] atLeast(ThreadLocal<float[]> local, int n) {
+        float[] s = local.get();
+        if (s.length < n) local.set(s = new float[n]);
         return s;
     }
 
@@ -50,28 +52,29 @@ final class AttentionTiles {
     private static final ThreadLocal<int[]> ROW_OFFSETS = ThreadLocal.withInitial(() -> new int[L]);
 
     /**
-     * dst[d * padded(rows) + j] = src[off + j * stride + d] for d < width, j < rows; padding keys get zeros. Whole
-     * 16 x 16 blocks go through {@link Transpose}; any other destination vector of L whole rows is one gather
-     * (scalar copies cost several percent of a `baby` step); the last, partial one is copied (a masked gather
+     * dst[d * padded(rows) + j] = src[off + j * stride + d] for d < width, j < rows; padding keys get zeros. With
+     * 16-wide vectors through {@link Transpose}; otherwise each destination vector of L whole rows is one gather
+     * (scalar copies cost several percent of a `baby` step) and the last, partial one is copied (a masked gather
      * still range-checks its inactive lanes).
      */
     static void transpose(float[] src, int off, int stride, int rows, int width, float[] dst) {
-        int tp = padded(rows), whole = rows - rows % L;
-        int[] rowOffsets = ROW_OFFSETS.get();
-        for (int l = 0; l < L; l++) rowOffsets[l] = l * stride;
-        // 16 x 16 blocks in register transposes where the vectors are 16 wide (4.5-5x faster than gathers)
-        int blocked = Transpose.AVAILABLE ? width - width % Transpose.N : 0;
-        for (int j = 0; j < whole; j += L) {
-            for (int d = 0; d < blocked; d += Transpose.N) Transpose.block(src, off + j * stride + d, stride, dst, d * tp + j, tp);
-            for (int d = blocked, o = j + blocked * tp; d < width; d++, o += tp) {
-                FloatVector.fromArray(S, src, off + j * stride + d, rowOffsets, 0).intoArray(dst, o);
+        int tp = padded(rows);
+        if (Transpose.AVAILABLE) {
+            Transpose.region(src, off, stride, rows, width, dst, 0, tp);
+        } else {
+            int whole = rows - rows % L;
+            int[] rowOffsets = ROW_OFFSETS.get();
+            for (int l = 0; l < L; l++) rowOffsets[l] = l * stride;
+            for (int j = 0; j < whole; j += L) {
+                for (int d = 0, o = j; d < width; d++, o += tp) {
+                    FloatVector.fromArray(S, src, off + j * stride + d, rowOffsets, 0).intoArray(dst, o);
+                }
+            }
+            for (int d = 0; d < width; d++) {
+                for (int j = whole; j < rows; j++) dst[d * tp + j] = src[off + j * stride + d];
             }
         }
-        if (whole == rows) return;
-        for (int d = 0; d < width; d++) {
-            for (int j = whole; j < rows; j++) dst[d * tp + j] = src[off + j * stride + d];
-            java.util.Arrays.fill(dst, d * tp + rows, d * tp + tp, 0f);
-        }
+        for (int d = 0; d < width && rows < tp; d++) java.util.Arrays.fill(dst, d * tp + rows, d * tp + tp, 0f);
     }
 
     /**

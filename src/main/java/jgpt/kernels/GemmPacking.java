@@ -70,14 +70,17 @@ final class GemmPacking {
 
     /**
      * Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] for {@link GemmKernels}: MR-row strips, strip s at dst[s*MR*rowStride],
-     * its row r at + r*rowStride (rows past mc zero). Rows of an untransposed A copy straight;
-     * a transposed A is gathered when {@code rows} (VL offsets t * lda, or null) is given.
+     * its row r at + r*rowStride (rows past mc zero). Rows of an untransposed A copy straight; a transposed A is
+     * moved in {@link Transpose} blocks with 16-wide vectors, else gathered when {@code rows} (VL offsets t * lda,
+     * or null) is given.
      */
     static void packARows(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
                           float[] dst, int rowStride, int[] rows) {
         int mr = GemmKernels.MR;
         if (transA && Transpose.AVAILABLE) {
-            packTransposedRows(a, aOff, lda, i0, mc, p0, kc, dst, rowStride);
+            // op(A)[i, p] = a[p*lda + i]: row i of the strips (at i * rowStride) is column i of a
+            Transpose.region(a, aOff + p0 * lda + i0, lda, kc, mc, dst, 0, rowStride);
+            for (int i = mc, padded = (mc + mr - 1) / mr * mr; i < padded; i++) Arrays.fill(dst, i * rowStride, i * rowStride + kc, 0f);
             return;
         }
         for (int s = 0, is = 0; is < mc; s++, is += mr) {
@@ -116,26 +119,9 @@ final class GemmPacking {
     }
 
     /**
-     * {@link #packARows} for a transposed A, op(A)[i, p] = a[p*lda + i]: row i of the packed strips (at
-     * i * rowStride) is column i of a, moved in 16 x 16 register transposes; edges are copied one by one.
-     */
-    private static void packTransposedRows(float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
-                                           float[] dst, int rowStride) {
-        int n = Transpose.N, mBlocks = mc - mc % n, kBlocks = kc - kc % n;
-        for (int ib = 0; ib < mBlocks; ib += n) {
-            for (int p = 0; p < kBlocks; p += n) Transpose.block(a, aOff + (p0 + p) * lda + i0 + ib, lda, dst, ib * rowStride + p, rowStride);
-        }
-        for (int i = 0; i < mc; i++) {
-            int p = i < mBlocks ? kBlocks : 0;
-            for (int src = aOff + (p0 + p) * lda + i0 + i, d = i * rowStride; p < kc; p++, src += lda) dst[d + p] = a[src];
-        }
-        int padded = (mc + GemmKernels.MR - 1) / GemmKernels.MR * GemmKernels.MR;
-        for (int i = mc; i < padded; i++) Arrays.fill(dst, i * rowStride, i * rowStride + kc, 0f);
-    }
-
-    /**
-     * Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into dst, strip s at dst[s*kc*nr]. For a transposed B, {@code rows}
-     * (VL offsets t * ldb, or null) lets whole groups of VL columns be gathered.
+     * Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into dst, strip s at dst[s*kc*nr]. A transposed B is moved in
+     * {@link Transpose} blocks with 16-wide vectors; otherwise {@code rows} (VL offsets t * ldb, or null) lets
+     * whole groups of VL columns be gathered.
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc,
                       float[] dst, int nr, int[] rows) {
@@ -159,21 +145,14 @@ final class GemmPacking {
                     if (w < nr) Arrays.fill(dst, d + w, d + nr, 0f);
                 }
             } else {
-                // op(B)[p, j] = b[j*ldb + p]: transpose. Whole groups of 16 source rows in register transposes
-                // (k edge copied one by one); otherwise four source rows at a time, so each destination cache
-                // line gets four adjacent writes per visit instead of one.
+                // op(B)[p, j] = b[j*ldb + p]: transpose, in register blocks where the vectors are 16 wide
                 int jj = 0;
                 if (Transpose.AVAILABLE) {
-                    int n = Transpose.N, kBlocks = kc - kc % n;
-                    for (; jj + n <= w; jj += n) {
-                        int s0 = bOff + (j0 + js + jj) * ldb + p0;
-                        for (int p = 0; p < kBlocks; p += n) Transpose.block(b, s0 + p, ldb, dst, base + p * nr + jj, nr);
-                        for (int q = 0; q < n; q++) {
-                            for (int p = kBlocks; p < kc; p++) dst[base + p * nr + jj + q] = b[s0 + q * ldb + p];
-                        }
-                    }
+                    Transpose.region(b, bOff + (j0 + js) * ldb + p0, ldb, w, kc, dst, base, nr);
+                    jj = w;
                 }
-                // whole groups of VL source rows: one gather per k (rows[t] = t * ldb) fills VL adjacent values
+                // otherwise whole groups of VL source rows: one gather per k (rows[t] = t * ldb) fills VL adjacent
+                // values; then four source rows at a time, so each destination cache line gets four adjacent writes
                 for (; rows != null && jj + VL <= w; jj += VL) {
                     int s0 = bOff + (j0 + js + jj) * ldb + p0;
                     for (int p = 0, d = base + jj; p < kc; p++, d += nr) FloatVector.fromArray(S, b, s0 + p, rows, 0).intoArray(dst, d);

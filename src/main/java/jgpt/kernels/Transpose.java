@@ -35,6 +35,20 @@ final class Transpose {
         }
     }
 
+    /**
+     * dst[dOff + c * dstStride + r] = src[sOff + r * srcStride + c] for r < rows, c < cols: whole 16 x 16 blocks
+     * in registers, the edges one value at a time.
+     */
+    static void region(float[] src, int sOff, int srcStride, int rows, int cols, float[] dst, int dOff, int dstStride) {
+        int wholeRows = rows - rows % N, wholeCols = cols - cols % N;
+        for (int r = 0; r < wholeRows; r += N) {
+            for (int c = 0; c < wholeCols; c += N) block(src, sOff + r * srcStride + c, srcStride, dst, dOff + c * dstStride + r, dstStride);
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int c = r < wholeRows ? wholeCols : 0; c < cols; c++) dst[dOff + c * dstStride + r] = src[sOff + r * srcStride + c];
+        }
+    }
+
     /** dst[dOff + i * dstStride + q] = src[sOff + q * srcStride + i] for i, q < 16. */
     static void block(float[] src, int sOff, int srcStride, float[] dst, int dOff, int dstStride) {
         FloatVector r0 = FloatVector.fromArray(S, src, sOff), r1 = FloatVector.fromArray(S, src, sOff + srcStride);
