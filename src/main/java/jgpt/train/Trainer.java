@@ -34,6 +34,8 @@ public final class Trainer {
     private final int seqLen;
     private volatile boolean stopRequested;
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    /** Periodic checkpoints are written while training goes on; the weights wait for them before they change. */
+    private final BackgroundWrite checkpointWrite = new BackgroundWrite();
 
     public Trainer(Gpt model, TrainConfig cfg, TokenSource train, TokenSource val, Path outDir, TrainingListener listener) {
         this.model = model;
@@ -84,10 +86,21 @@ public final class Trainer {
 
     /** Runs optimizer steps until {@code lastStep} (exclusive of evaluations already done), then checkpoints if an out dir is set. */
     public void runUntil(int lastStep) throws IOException {
+        Throwable failure = null;
         try {
             loop(lastStep);
+        } catch (IOException | RuntimeException | Error e) {
+            failure = e;
+            throw e;
         } finally {
-            stopped.countDown();
+            try {
+                checkpointWrite.close();
+            } catch (IOException | RuntimeException e) {
+                if (failure == null) throw e;
+                failure.addSuppressed(e);
+            } finally {
+                stopped.countDown();
+            }
         }
     }
 
@@ -108,7 +121,7 @@ public final class Trainer {
             log.add(new LossLog.Row(step, loss, Float.NaN, lr, (float) (tokensPerStep / seconds)));
             listener.onStep(step, cfg.maxIters(), loss, lr, lastGradNorm, seconds, tokensPerStep);
             if (outDir != null && cfg.checkpointInterval() > 0 && step % cfg.checkpointInterval() == 0 && step < lastStep) {
-                saveCheckpoint();
+                startCheckpoint();
             }
         }
         if (step == cfg.maxIters()) evaluate();
@@ -135,7 +148,7 @@ public final class Trainer {
     }
 
     /** One optimizer step over gradAccum micro-batches; returns the mean loss. */
-    float trainStep(float lr) {
+    float trainStep(float lr) throws IOException {
         model.parameters().zeroGrad();
         float total = 0f;
         for (int micro = 0; micro < cfg.gradAccum(); micro++) {
@@ -143,6 +156,7 @@ public final class Trainer {
             total += replicas.forwardBackward(trainBatches.inputs, trainBatches.targets, 1f / cfg.gradAccum(), rng);
         }
         replicas.reduceGradients();
+        checkpointWrite.await(); // the checkpoint in flight reads the weights and moments this step changes
         lastGradNorm = gradClip.norm();
         optimizer.step(lr, GradClip.scaleFor(lastGradNorm, cfg.gradClip())); // clipping applied as AdamW reads the gradients
         return total / cfg.gradAccum();
@@ -167,9 +181,17 @@ public final class Trainer {
         return (float) (sum / cfg.evalIters());
     }
 
+    /** Writes a checkpoint of the current step now. */
     public void saveCheckpoint() throws IOException {
-        Checkpoint.State state = new Checkpoint.State(Checkpoint.FORMAT_VERSION, step, rng.state(), cfg, runInfo);
-        Checkpoint.save(outDir, model, optimizer, state, log, endOfText, extraFiles);
-        listener.onCheckpoint(step, outDir);
+        startCheckpoint();
+        checkpointWrite.await();
+    }
+
+    /** Starts writing a checkpoint of the current step in the background (after the previous one is done). */
+    private void startCheckpoint() throws IOException {
+        int at = step;
+        Checkpoint.State state = new Checkpoint.State(Checkpoint.FORMAT_VERSION, at, rng.state(), cfg, runInfo);
+        checkpointWrite.start(Checkpoint.write(outDir, model, optimizer, state, log, endOfText, extraFiles),
+                () -> listener.onCheckpoint(at, outDir));
     }
 }

@@ -59,6 +59,41 @@ class ExactResumeTest {
     }
 
     @Test
+    void resumesFromAPeriodicCheckpointWrittenWhileTrainingWentOn() throws Exception {
+        GptConfig cfg = GptConfig.of(2, 2, 16, 8, 11, 0.1f, true);
+        int[] train = randomTokens(500, 11, 1), val = randomTokens(100, 11, 2);
+        TrainConfig every3 = new TrainConfig(4, 2, 20, 3e-3f, 3e-4f, 4, 20, 0.9f, 0.99f, 0.1f, 0.5f, 5, 2, 3, 42, 0, false);
+        Trainer straight = new Trainer(Gpt.create(cfg, 7), every3, TokenSource.of(train), TokenSource.of(val), null, null);
+        straight.runUntil(11);
+
+        // the step-6 checkpoint is written in the background while step 7 runs; the listener hears of it once it
+        // is complete (before step 7 updates the weights) and keeps a copy, since step 9's replaces it
+        Path dir = tmp.resolve("periodic"), kept = tmp.resolve("kept");
+        java.util.List<Integer> heard = new java.util.ArrayList<>();
+        TrainingListener copyAt6 = new TrainingListener() {
+            @Override
+            public void onCheckpoint(int step, Path at) {
+                heard.add(step);
+                if (step != 6) return;
+                try (var files = Files.list(at)) {
+                    Files.createDirectories(kept);
+                    for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, kept.resolve(f.getFileName()));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        new Trainer(Gpt.create(cfg, 7), every3, TokenSource.of(train), TokenSource.of(val), dir, copyAt6)
+                .withRunInfo(Map.of("data", "synthetic"), -1, null).runUntil(11);
+        assertEquals(java.util.List.of(3, 6, 9, 11), heard);
+
+        Trainer resumed = Trainer.resume(Checkpoint.load(kept), every3, TokenSource.of(train), TokenSource.of(val), kept, null);
+        assertEquals(6, resumed.step());
+        resumed.runUntil(11);
+        assertArrayEquals(straight.model().parameters().data(), resumed.model().parameters().data());
+    }
+
+    @Test
     void checkpointFolderIsAHuggingFaceModelFolder() throws Exception {
         GptConfig cfg = GptConfig.of(1, 2, 8, 8, 7, 0f, false);
         Path dir = tmp.resolve("hf");
