@@ -161,7 +161,7 @@ final class TrainCommand implements Callable<Integer> {
         int context = trainer.model().config().blockSize();
         // a few seconds of forward passes at most: ~2e12 FLOPs at 2 FLOPs per parameter and token
         long budget = Math.min(FULL_VAL_TOKENS, (long) (2e12 / (2.0 * trainer.model().parameters().count())));
-        var full = jgpt.train.Evaluation.meanLoss(trainer.model(), valTokens, context, Math.max(1, 2048 / context), budget);
+        var full = trainer.meanLossOverWindows(valTokens, context, budget);
         console.printf(Locale.ROOT, "val loss over the whole validation split%s: %.4f%n",
                 valTokens.length() - 1 > budget ? " (first " + budget + " tokens)" : "", full.meanLoss());
         if (sampleTokens > 0) printSamples(trainer.model(), tokenizer, sampleTokens);

@@ -181,6 +181,19 @@ public final class Trainer {
         return (float) (sum / cfg.evalIters());
     }
 
+    /**
+     * Mean loss over consecutive windows of {@code ids} (see {@link Evaluation}), at most {@code maxTokens}
+     * predicted. Windows of the training length go through the training batch's replicas, each on its own core,
+     * with buffers and compiled code the periodic evaluations already warmed; other windows (a shorter tail, a
+     * different length, a last partial batch) through the model's forward pass.
+     */
+    public Evaluation.Result meanLossOverWindows(TokenSource ids, int windowLength, long maxTokens) {
+        Evaluation.WindowLoss direct = Evaluation.forward(model);
+        int batch = windowLength == seqLen ? cfg.batchSize() : Math.max(1, 2048 / windowLength);
+        return Evaluation.meanLoss(ids, windowLength, batch, maxTokens, (x, y, n, t) ->
+                n == batch && t == seqLen ? replicas.meanLoss(x, y) : direct.mean(x, y, n, t));
+    }
+
     /** Writes a checkpoint of the current step now. */
     public void saveCheckpoint() throws IOException {
         startCheckpoint();

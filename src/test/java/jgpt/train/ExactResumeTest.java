@@ -94,6 +94,22 @@ class ExactResumeTest {
     }
 
     @Test
+    void wholeSplitLossThroughTheReplicasMatchesTheModelsForwardPass() throws Exception {
+        GptConfig cfg = GptConfig.of(2, 2, 16, 8, 11, 0.1f, true);
+        int[] train = randomTokens(500, 11, 1), val = randomTokens(203, 11, 2);
+        Trainer t = new Trainer(Gpt.create(cfg, 7), config(), TokenSource.of(train), TokenSource.of(val), null, null);
+        t.runUntil(3);
+        // 202 predictions: 25 windows of 8 (six batches of four through the replicas, one window directly) + a tail of 2
+        Evaluation.Result expected = Evaluation.meanLoss(t.model(), TokenSource.of(val), 8, 32, Long.MAX_VALUE);
+        Evaluation.Result viaReplicas = t.meanLossOverWindows(TokenSource.of(val), 8, Long.MAX_VALUE);
+        assertEquals(202, viaReplicas.tokens());
+        assertEquals(expected.meanLoss(), viaReplicas.meanLoss(), 1e-5);
+        // another window length than training's goes through the model alone
+        assertEquals(Evaluation.meanLoss(t.model(), TokenSource.of(val), 5, 32, 100).meanLoss(),
+                t.meanLossOverWindows(TokenSource.of(val), 5, 100).meanLoss(), 1e-6);
+    }
+
+    @Test
     void checkpointFolderIsAHuggingFaceModelFolder() throws Exception {
         GptConfig cfg = GptConfig.of(1, 2, 8, 8, 7, 0f, false);
         Path dir = tmp.resolve("hf");
