@@ -12,7 +12,7 @@ public final class AttentionKernel {
     /** Query rows per backward tile: the score gradients of a tile's rows live in the caller's dp scratch. */
     public static final int TILE = 32;
 
-    private static final int ROWS = AttentionTiles.ROWS;
+    private static final int ROWS = AttentionTiles.ROWS, PRODUCT_ROWS = AttentionTiles.PRODUCT_ROWS;
 
     /**
      * Forward for pair (b, h), L query rows (one vector) at a time: their scores against the keys up to the block's
@@ -34,8 +34,8 @@ public final class AttentionKernel {
         float[] p = dropMask == null ? att : dropped;
         for (int r0 = 0; r0 < t; r0 += lanes) {
             int nq = Math.min(lanes, t - r0), keys = r0 + nq, tile = attBase + r0 * t;
-            for (int j0 = 0; j0 < keys; j0 += ROWS) {
-                AttentionTiles.products(qkv, k + j0 * c3, c3, Math.min(ROWS, keys - j0), qT, r0, tp, hd, nq, scale,
+            for (int j0 = 0; j0 < keys; j0 += PRODUCT_ROWS) {
+                AttentionTiles.products(qkv, k + j0 * c3, c3, Math.min(PRODUCT_ROWS, keys - j0), qT, r0, tp, hd, nq, scale,
                         scores, j0 * lanes, lanes);
             }
             AttentionTiles.softmaxColumns(scores, keys, r0, stats);
@@ -71,8 +71,8 @@ public final class AttentionKernel {
         for (int i0 = 0; i0 < t; i0 += TILE) {
             int rows = Math.min(TILE, t - i0), end = i0 + rows;
             int tile = attBase + i0 * t, dy = doutOff + (b * t + i0) * c + h * hd;
-            for (int s0 = 0; s0 < rows; s0 += ROWS) {
-                int sub = Math.min(ROWS, rows - s0);
+            for (int s0 = 0; s0 < rows; s0 += PRODUCT_ROWS) {
+                int sub = Math.min(PRODUCT_ROWS, rows - s0);
                 AttentionTiles.products(dout, dy + s0 * c, c, sub, vT, 0, tp, hd, i0 + s0 + sub, 1f, dp, dpOff + s0 * t, t);
             }
             for (int r = 0; r < rows; r++) {
