@@ -41,7 +41,7 @@ final class BenchCommand implements Callable<Integer> {
 
     static final int[][] GEMM_SHAPES = {{256, 768, 2304}, {256, 768, 3072}, {256, 3072, 768}, {768, 768, 768}, {2048, 2048, 2048}};
     /** NN products compared with PyTorch are timed this many times, alternating with it (best round of each side). */
-    static final int GEMM_ROUNDS = 3;
+    static final int GEMM_ROUNDS = 5;
     /** `baby` training compared with PyTorch: rounds alternating with it (best round of each side). */
     static final int TRAIN_ROUNDS = 3;
 
