@@ -38,7 +38,7 @@ public class KernelBenchmarks {
     @Param({"128", "768"})
     int c;
 
-    float[] x, out, sig, w, b, mean, rstd, dx, dw, db, qkv, att, y, m, v, logits, dlogits, lse, losses, dp;
+    float[] x, out, sig, w, b, mean, rstd, dx, dw, db, hidden, qkv, att, y, m, v, logits, dlogits, lse, losses, dp;
     int[] targets;
     static final int T = 64, HEADS = 4, VOCAB = 65;
 
@@ -51,6 +51,7 @@ public class KernelBenchmarks {
         w = fill(new float[4 * c * c], r);
         b = fill(new float[4 * c], r);
         dw = new float[4 * c * c];
+        hidden = new float[rows * 4 * c];
         db = new float[4 * c];
         mean = new float[rows];
         rstd = new float[rows];
@@ -75,7 +76,7 @@ public class KernelBenchmarks {
         return a;
     }
 
-    @Benchmark public void gemmForward() { Gemm.sgemm(false, false, rows, 4 * c, c, x, 0, c, w, 0, 4 * c, dw, 0, 4 * c, false); }
+    @Benchmark public void gemmForward() { Gemm.sgemm(false, false, rows, 4 * c, c, x, 0, c, w, 0, 4 * c, hidden, 0, 4 * c, false); }
 
     @Benchmark public void gemmWeightGradient() { Gemm.sgemm(true, false, c, c, rows, x, 0, c, x, 0, c, dw, 0, c, true); }
 
