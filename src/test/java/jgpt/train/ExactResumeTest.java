@@ -31,16 +31,23 @@ class ExactResumeTest {
         return new TrainConfig(4, 2, 20, 3e-3f, 3e-4f, 4, 20, 0.9f, 0.99f, 0.1f, 0.5f, 5, 2, 0, 42, 0, false);
     }
 
+    /** Two layers, 16 wide, context 8, vocabulary 11, dropout 0.1 (the shared random stream is exercised). */
+    static final GptConfig SMALL = GptConfig.of(2, 2, 16, 8, 11, 0.1f, true);
+
+    /** A trainer of a fresh SMALL model (same initial weights every time). */
+    static Trainer trainer(TrainConfig tc, int[] train, int[] val, Path dir, TrainingListener listener) {
+        return new Trainer(Gpt.create(SMALL, 7), tc, TokenSource.of(train), TokenSource.of(val), dir, listener);
+    }
+
     @Test
     void resumedRunMatchesUninterruptedRun() throws Exception {
-        GptConfig cfg = GptConfig.of(2, 2, 16, 8, 11, 0.1f, true);
         int[] train = randomTokens(500, 11, 1), val = randomTokens(100, 11, 2);
 
-        Trainer straight = new Trainer(Gpt.create(cfg, 7), config(), TokenSource.of(train), TokenSource.of(val), null, null);
+        Trainer straight = trainer(config(), train, val, null, null);
         straight.runUntil(20);
 
         Path dir = tmp.resolve("ckpt");
-        Trainer first = new Trainer(Gpt.create(cfg, 7), config(), TokenSource.of(train), TokenSource.of(val), dir, null)
+        Trainer first = trainer(config(), train, val, dir, null)
                 .withRunInfo(Map.of("data", "synthetic"), -1, null);
         first.runUntil(10);
         assertTrue(Checkpoint.exists(dir));
@@ -60,10 +67,9 @@ class ExactResumeTest {
 
     @Test
     void resumesFromAPeriodicCheckpointWrittenWhileTrainingWentOn() throws Exception {
-        GptConfig cfg = GptConfig.of(2, 2, 16, 8, 11, 0.1f, true);
         int[] train = randomTokens(500, 11, 1), val = randomTokens(100, 11, 2);
         TrainConfig every3 = new TrainConfig(4, 2, 20, 3e-3f, 3e-4f, 4, 20, 0.9f, 0.99f, 0.1f, 0.5f, 5, 2, 3, 42, 0, false);
-        Trainer straight = new Trainer(Gpt.create(cfg, 7), every3, TokenSource.of(train), TokenSource.of(val), null, null);
+        Trainer straight = trainer(every3, train, val, null, null);
         straight.runUntil(11);
 
         // the step-6 checkpoint is written in the background while step 7 runs; the listener hears of it once it
@@ -83,7 +89,7 @@ class ExactResumeTest {
                 }
             }
         };
-        new Trainer(Gpt.create(cfg, 7), every3, TokenSource.of(train), TokenSource.of(val), dir, copyAt6)
+        trainer(every3, train, val, dir, copyAt6)
                 .withRunInfo(Map.of("data", "synthetic"), -1, null).runUntil(11);
         assertEquals(java.util.List.of(3, 6, 9, 11), heard);
 
@@ -95,9 +101,8 @@ class ExactResumeTest {
 
     @Test
     void wholeSplitLossThroughTheReplicasMatchesTheModelsForwardPass() throws Exception {
-        GptConfig cfg = GptConfig.of(2, 2, 16, 8, 11, 0.1f, true);
         int[] train = randomTokens(500, 11, 1), val = randomTokens(203, 11, 2);
-        Trainer t = new Trainer(Gpt.create(cfg, 7), config(), TokenSource.of(train), TokenSource.of(val), null, null);
+        Trainer t = trainer(config(), train, val, null, null);
         t.runUntil(3);
         // 202 predictions: 25 windows of 8 (six batches of four through the replicas, one window directly) + a tail of 2
         Evaluation.Result expected = Evaluation.meanLoss(t.model(), TokenSource.of(val), 8, 32, Long.MAX_VALUE);
