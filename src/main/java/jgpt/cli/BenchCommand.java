@@ -43,7 +43,7 @@ final class BenchCommand implements Callable<Integer> {
     /** NN products compared with PyTorch are timed this many times, alternating with it (best round of each side). */
     static final int GEMM_ROUNDS = 5;
     /** `baby` training compared with PyTorch: rounds alternating with it (best round of each side). */
-    static final int TRAIN_ROUNDS = 3;
+    static final int TRAIN_ROUNDS = 5;
 
     @Override
     public Integer call() throws Exception {
