@@ -36,11 +36,6 @@ public final class Checkpoint {
 
     private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    public static void save(Path dir, Gpt model, AdamW opt, State state, LossLog log, int endOfText,
-                            IOConsumer<Path> extraFiles) throws IOException {
-        write(dir, model, opt, state, log, endOfText, extraFiles).run();
-    }
-
     /**
      * The write of a checkpoint, to run later (on another thread): the state, the log and the optimizer's step
      * count are captured now; weights and moments are read as it runs, so they must stay unchanged until it ends.
