@@ -47,6 +47,11 @@ public final class VectorGemm {
 
     static final boolean GATHER = !Boolean.getBoolean("jgpt.gemm.noGather");
 
+    /** Whether packing this operand gathers (and so needs the gather offsets): only transposed, without 16-wide transposes. */
+    private static boolean gathered(boolean transposed) {
+        return transposed && GATHER && !Transpose.AVAILABLE;
+    }
+
     /** Read as the starting C tile (row stride 0) when C is overwritten: cheaper than zeroing C first. */
     private static final float[] ZERO = new float[NR];
 
@@ -158,14 +163,14 @@ public final class VectorGemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean load = accumulate || pc > 0;
-                GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, buf.b, NR, GATHER && transB ? buf.gatherRows(ldb) : null);
+                GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, buf.b, NR, gathered(transB) ? buf.gatherRows(ldb) : null);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     // an untransposed A is read in place, rows lda apart; only a last, partial strip is packed
                     // (zero-padded). Copying A cost 5.5% of a `baby` step, where B strips reuse it only two to eight times.
                     int inPlaceRows = transA ? 0 : mc - mc % MR;
                     GemmPacking.packARows(transA, a, aOff, lda, ic + inPlaceRows, mc - inPlaceRows, pc, kc, buf.a, KC,
-                            GATHER && transA ? buf.gatherRows(lda) : null);
+                            gathered(transA) ? buf.gatherRows(lda) : null);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         int bi = (jr / NR) * kc * NR;
@@ -209,7 +214,7 @@ public final class VectorGemm {
                 boolean load = accumulate || pc > 0;
                 // columns read in place: whole NR strips, plus a last strip of exactly NR/2 (the narrow kernel)
                 int fullWidth = transB || ldb > IN_PLACE_MAX_LDB ? 0 : nc % NR == NR / 2 ? nc : nc - nc % NR;
-                if (fullWidth == 0) GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, buf.b, NR, GATHER && transB ? buf.gatherRows(ldb) : null);
+                if (fullWidth == 0) GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, buf.b, NR, gathered(transB) ? buf.gatherRows(ldb) : null);
                 else if (fullWidth < nc) GemmPacking.packB(false, b, bOff, ldb, pc, kc, jc + fullWidth, nc - fullWidth, buf.b, NR, null);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
