@@ -4,9 +4,10 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The small products of {@link AttentionKernel}, as direct Vector API loops over up to {@link #ROWS} rows at a
- * time: at T <= 256 and head size 32 or 64 each product is a few thousand multiply-adds, where a general GEMM
- * call spends more on dispatch, packing and edges than on arithmetic. Every result is a fixed sequence of fmas,
+ * The small products of {@link AttentionKernel}, as direct Vector API loops over a few rows at a time
+ * ({@link #PRODUCT_ROWS} for scores, {@link #ROWS} for weighted sums): at T <= 256 and head size 32 or 64 each
+ * product is a few thousand multiply-adds, where a general GEMM call spends more on dispatch, packing and edges
+ * than on arithmetic. Every result is a fixed sequence of fmas,
  * so it does not depend on the thread or on JIT compilation.
  */
 final class AttentionTiles {
