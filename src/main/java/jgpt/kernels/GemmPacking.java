@@ -119,15 +119,15 @@ final class GemmPacking {
     }
 
     /**
-     * Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into dst, strip s at dst[s*kc*nr]. A transposed B is moved in
+     * Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into dst, strip s at dst[dstOff + s*kc*nr]. A transposed B is moved in
      * {@link Transpose} blocks with 16-wide vectors; otherwise {@code rows} (VL offsets t * ldb, or null) lets
      * whole groups of VL columns be gathered.
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc,
-                      float[] dst, int nr, int[] rows) {
+                      float[] dst, int dstOff, int nr, int[] rows) {
         for (int s = 0, js = 0; js < nc; s++, js += nr) {
             int w = Math.min(nr, nc - js);
-            int base = s * kc * nr;
+            int base = dstOff + s * kc * nr;
             if (!transB && w == nr && nr == 4 * VL) {
                 // whole strips: four vector copies per k (an arraycopy call per 64 floats cost more than the copy)
                 for (int p = 0, src = bOff + p0 * ldb + j0 + js, d = base; p < kc; p++, src += ldb, d += nr) {

@@ -52,6 +52,9 @@ public final class VectorGemm {
         return transposed && GATHER && !Transpose.AVAILABLE;
     }
 
+    /** Where packed B strips and corner tiles start in their buffers (a cache-line boundary when arrays are line-aligned). */
+    private static final int B0 = Alignment.FIRST;
+
     /** Read as the starting C tile (row stride 0) when C is overwritten: cheaper than zeroing C first. */
     private static final float[] ZERO = new float[NR];
 
@@ -59,8 +62,10 @@ public final class VectorGemm {
     private static final class Buffers {
         /** An MC x KC block of op(A) (MC rounded up to whole strips). */
         final float[] a = new float[((MC + MR - 1) / MR) * MR * KC];
-        final float[] b = new float[KC * ((NC + NR - 1) / NR) * NR];
-        final float[] tile = new float[MR * NR];
+        /** A KC x NC panel of op(B) in NR-wide strips, from {@link Alignment#FIRST} so every B load is within a cache line. */
+        final float[] b = Alignment.floats(KC * ((NC + NR - 1) / NR) * NR);
+        /** A ragged corner tile, from {@link Alignment#FIRST}. */
+        final float[] tile = Alignment.floats(MR * NR);
         /** Gather offsets for packing a transposed operand. */
         final int[] rows = new int[VL];
 
@@ -163,7 +168,7 @@ public final class VectorGemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean load = accumulate || pc > 0;
-                GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, buf.b, NR, gathered(transB) ? buf.gatherRows(ldb) : null);
+                GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, buf.b, B0, NR, gathered(transB) ? buf.gatherRows(ldb) : null);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     // an untransposed A is read in place, rows lda apart; only a last, partial strip is packed
@@ -173,7 +178,7 @@ public final class VectorGemm {
                             gathered(transA) ? buf.gatherRows(lda) : null);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
-                        int bi = (jr / NR) * kc * NR;
+                        int bi = B0 + (jr / NR) * kc * NR;
                         int ci = cOff + ic * ldc + jc + jr;
                         float[] src = load ? c : ZERO;  // the tile's starting values
                         int lds = load ? ldc : 0;
@@ -186,7 +191,7 @@ public final class VectorGemm {
                                 GemmKernels.wide(kc, as, ai, ld, buf.b, bi, src, si, lds, c, ci, ldc);
                             } else {
                                 // a ragged corner: computed as a full (zero-padded) tile in scratch
-                                GemmKernels.wide(kc, as, ai, ld, buf.b, bi, ZERO, 0, 0, buf.tile, 0, NR);
+                                GemmKernels.wide(kc, as, ai, ld, buf.b, bi, ZERO, 0, 0, buf.tile, B0, NR);
                                 storeTile(buf.tile, mr, nr, c, ci, ldc, load);
                             }
                         }
@@ -214,8 +219,8 @@ public final class VectorGemm {
                 boolean load = accumulate || pc > 0;
                 // columns read in place: whole NR strips, plus a last strip of exactly NR/2 (the narrow kernel)
                 int fullWidth = transB || ldb > IN_PLACE_MAX_LDB ? 0 : nc % NR == NR / 2 ? nc : nc - nc % NR;
-                if (fullWidth == 0) GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, buf.b, NR, gathered(transB) ? buf.gatherRows(ldb) : null);
-                else if (fullWidth < nc) GemmPacking.packB(false, b, bOff, ldb, pc, kc, jc + fullWidth, nc - fullWidth, buf.b, NR, null);
+                if (fullWidth == 0) GemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, buf.b, B0, NR, gathered(transB) ? buf.gatherRows(ldb) : null);
+                else if (fullWidth < nc) GemmPacking.packB(false, b, bOff, ldb, pc, kc, jc + fullWidth, nc - fullWidth, buf.b, B0, NR, null);
                 for (int ic = i0; ic < i1; ic += MC) {
                     int mc = Math.min(MC, i1 - ic);
                     int fullHeight = mc - mc % MR;
@@ -227,7 +232,7 @@ public final class VectorGemm {
                         if (jr < fullWidth) {
                             bs = b; bi = bOff + pc * ldb + jc + jr; bK = ldb;
                         } else {
-                            bs = buf.b; bi = ((jr - fullWidth) / NR) * kc * NR; bK = NR;
+                            bs = buf.b; bi = B0 + ((jr - fullWidth) / NR) * kc * NR; bK = NR;
                         }
                         int ci = cOff + ic * ldc + jc + jr;
                         float[] src = load ? c : ZERO;  // the tile's starting values
@@ -254,15 +259,15 @@ public final class VectorGemm {
     /** A ragged mr x nr corner of C: computed as a full (padded) tile in scratch, then its valid part written. */
     private static void stridedEdgeTile(int kc, float[] a, int ai, int aRow, int aK, float[] b, int bi, int bK,
                                         int mr, int nr, float[] tile, float[] c, int ci, int ldc, boolean load) {
-        if (nr <= NR / 2) StridedGemmKernels.narrow(kc, a, ai, aRow, aK, b, bi, bK, ZERO, 0, 0, tile, 0, NR);
-        else StridedGemmKernels.wide(kc, a, ai, aRow, aK, b, bi, bK, ZERO, 0, 0, tile, 0, NR);
+        if (nr <= NR / 2) StridedGemmKernels.narrow(kc, a, ai, aRow, aK, b, bi, bK, ZERO, 0, 0, tile, B0, NR);
+        else StridedGemmKernels.wide(kc, a, ai, aRow, aK, b, bi, bK, ZERO, 0, 0, tile, B0, NR);
         storeTile(tile, mr, nr, c, ci, ldc, load);
     }
 
     /** Writes (or adds) the valid mr x nr part of a padded tile to C. */
     private static void storeTile(float[] tile, int mr, int nr, float[] c, int ci, int ldc, boolean load) {
         for (int r = 0; r < mr; r++) {
-            int t = r * NR, d = ci + r * ldc;
+            int t = B0 + r * NR, d = ci + r * ldc;
             for (int j = 0; j < nr; j += VL) {
                 VectorMask<Float> m = S.indexInRange(j, nr);
                 FloatVector v = FloatVector.fromArray(S, tile, t + j);
