@@ -1,6 +1,7 @@
 package jgpt.autograd;
 
 import java.util.ArrayList;
+import jgpt.kernels.Alignment;
 import jgpt.tensor.Shape;
 import jgpt.tensor.Tensor;
 
@@ -29,12 +30,17 @@ public final class Tape {
     /** Whether every activation gradient buffer of the captured step is known to be zero (see {@link #backward}). */
     private boolean gradsZero;
 
-    /** A new output tensor; it gets a zeroed gradient buffer when {@code requiresGrad} and grad mode is on. */
+    /**
+     * A new output tensor; it gets a zeroed gradient buffer when {@code requiresGrad} and grad mode is on. Values
+     * and gradient start at {@link Alignment#FIRST}, on a cache line, so kernels' vector loads of whole rows do not
+     * straddle two lines.
+     */
     public Tensor output(Shape shape, boolean requiresGrad) {
-        float[] v = values.take(shape.size(), false);
+        int first = Alignment.FIRST;
+        float[] v = values.take(first + shape.size(), false);
         boolean g = requiresGrad && gradEnabled;
-        float[] gr = g ? grads.take(shape.size(), true) : null;
-        return new Tensor(v, 0, shape, gr, 0, this);
+        float[] gr = g ? grads.take(first + shape.size(), true) : null;
+        return new Tensor(v, first, shape, gr, first, this);
     }
 
 

@@ -35,7 +35,7 @@ public final class AttentionKernel {
         for (int r0 = 0; r0 < t; r0 += lanes) {
             int nq = Math.min(lanes, t - r0), keys = r0 + nq, tile = attBase + r0 * t;
             for (int j0 = 0; j0 < keys; j0 += PRODUCT_ROWS) {
-                AttentionTiles.products(qkv, k + j0 * c3, c3, Math.min(PRODUCT_ROWS, keys - j0), qT, r0, tp, hd, nq, scale,
+                AttentionTiles.products(qkv, k + j0 * c3, c3, Math.min(PRODUCT_ROWS, keys - j0), qT, AttentionTiles.HEAD + r0, tp, hd, nq, scale,
                         scores, j0 * lanes, lanes);
             }
             AttentionTiles.softmaxColumns(scores, keys, r0, stats);
@@ -73,7 +73,7 @@ public final class AttentionKernel {
             int tile = attBase + i0 * t, dy = doutOff + (b * t + i0) * c + h * hd;
             for (int s0 = 0; s0 < rows; s0 += PRODUCT_ROWS) {
                 int sub = Math.min(PRODUCT_ROWS, rows - s0);
-                AttentionTiles.products(dout, dy + s0 * c, c, sub, vT, 0, tp, hd, i0 + s0 + sub, 1f, dp, dpOff + s0 * t, t);
+                AttentionTiles.products(dout, dy + s0 * c, c, sub, vT, AttentionTiles.HEAD, tp, hd, i0 + s0 + sub, 1f, dp, dpOff + s0 * t, t);
             }
             for (int r = 0; r < rows; r++) {
                 int row = tile + r * t, d = dpOff + r * t, n = i0 + r + 1;

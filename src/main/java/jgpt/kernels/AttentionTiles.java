@@ -21,9 +21,12 @@ final class AttentionTiles {
 
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
 
-    /** This thread's scratch of at least n floats (the transposed keys or values of one pair). */
+    /** Where {@link #transpose} starts its output in a {@link #scratch}: a cache line, so key blocks load within one. */
+    static final int HEAD = Alignment.FIRST;
+
+    /** This thread's scratch for n floats from {@link #HEAD} (the transposed queries or values of one pair). */
     static float[] scratch(int n) {
-        return atLeast(SCRATCH, n);
+        return atLeast(SCRATCH, HEAD + n);
     }
 
     private static final ThreadLocal<float[]> COLUMNS = ThreadLocal.withInitial(() -> new float[0]);
@@ -53,7 +56,7 @@ final class AttentionTiles {
     private static final ThreadLocal<int[]> ROW_OFFSETS = ThreadLocal.withInitial(() -> new int[L]);
 
     /**
-     * dst[d * padded(rows) + j] = src[off + j * stride + d] for d < width, j < rows; padding keys get zeros. With
+     * dst[HEAD + d * padded(rows) + j] = src[off + j * stride + d] for d < width, j < rows; padding keys get zeros. With
      * 16-wide vectors through {@link Transpose}; otherwise each destination vector of L whole rows is one gather
      * (scalar copies cost several percent of a `baby` step) and the last, partial one is copied (a masked gather
      * still range-checks its inactive lanes).
@@ -61,21 +64,21 @@ final class AttentionTiles {
     static void transpose(float[] src, int off, int stride, int rows, int width, float[] dst) {
         int tp = padded(rows);
         if (Transpose.AVAILABLE) {
-            Transpose.region(src, off, stride, rows, width, dst, 0, tp);
+            Transpose.region(src, off, stride, rows, width, dst, HEAD, tp);
         } else {
             int whole = rows - rows % L;
             int[] rowOffsets = ROW_OFFSETS.get();
             for (int l = 0; l < L; l++) rowOffsets[l] = l * stride;
             for (int j = 0; j < whole; j += L) {
-                for (int d = 0, o = j; d < width; d++, o += tp) {
+                for (int d = 0, o = HEAD + j; d < width; d++, o += tp) {
                     FloatVector.fromArray(S, src, off + j * stride + d, rowOffsets, 0).intoArray(dst, o);
                 }
             }
             for (int d = 0; d < width; d++) {
-                for (int j = whole; j < rows; j++) dst[d * tp + j] = src[off + j * stride + d];
+                for (int j = whole; j < rows; j++) dst[HEAD + d * tp + j] = src[off + j * stride + d];
             }
         }
-        for (int d = 0; d < width && rows < tp; d++) java.util.Arrays.fill(dst, d * tp + rows, d * tp + tp, 0f);
+        for (int d = 0, o = HEAD; d < width && rows < tp; d++, o += tp) java.util.Arrays.fill(dst, o + rows, o + tp, 0f);
     }
 
     /** Rows per call of {@link #products}: eight accumulators, so eight FMA chains hide the FMA latency. */
