@@ -26,8 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:ObjectAlignmentInBytes=64", "-Xmx3g", "-XX:CompileCommand=quiet",
-        "-XX:CompileCommand=inline,jgpt.kernels.VecMath::*", "-XX:CompileCommand=dontinline,jgpt.kernels.AttentionTiles::column*"})
+@Fork(value = 1, jvmArgsPrepend = "-Xmx3g")
 public class AttentionBenchmarks {
     @Param({"64", "256", "1024"})
     int t;

@@ -29,8 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-XX:ObjectAlignmentInBytes=64", "-XX:CompileCommand=quiet",
-        "-XX:CompileCommand=inline,jgpt.kernels.VecMath::*", "-XX:CompileCommand=dontinline,jgpt.kernels.AttentionTiles::column*"})
+@Fork(1)
 public class KernelBenchmarks {
     @Param({"768"})
     int rows;
