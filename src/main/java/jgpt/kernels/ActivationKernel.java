@@ -47,13 +47,13 @@ public final class ActivationKernel {
             FloatVector v = FloatVector.fromArray(S, x, xOff + i);
             FloatVector s = sigmoid2u(v);
             v.mul(s).intoArray(out, outOff + i);
-            FloatVector c = v.max(-GRAD_CLAMP).min(GRAD_CLAMP);
+            FloatVector c = VecMath.clamp(v, -GRAD_CLAMP, GRAD_CLAMP);
             c.mul(c).fma(D3, D1).mul(c).mul(s.neg().add(1f).mul(s)).add(s).intoArray(slope, slopeOff + i);
         }
         for (; i < n; i++) {
             float v = x[xOff + i], s = sigmoid2u(v);
             out[outOff + i] = v * s;
-            float c = Math.min(Math.max(v, -GRAD_CLAMP), GRAD_CLAMP);
+            float c = VecMath.clamp(v, -GRAD_CLAMP, GRAD_CLAMP);
             slope[slopeOff + i] = Math.fma(c * c, D3, D1) * c * ((1f - s) * s) + s;
         }
     }

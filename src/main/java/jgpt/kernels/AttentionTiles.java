@@ -218,7 +218,7 @@ final class AttentionTiles {
     private static void columnMax(float[] st, int keys, int r0, float[] max) {
         FloatVector m = FloatVector.fromArray(S, st, 0); // key 0 is visible to every query
         for (int j = 1; j < keys; j++) {
-            m = FloatVector.fromArray(S, st, j * L).add(FloatVector.fromArray(S, HIDDEN_BIAS, maskRow(j, r0))).max(m);
+            m = VecMath.max(FloatVector.fromArray(S, st, j * L).add(FloatVector.fromArray(S, HIDDEN_BIAS, maskRow(j, r0))), m);
         }
         m.intoArray(max, 0);
     }
