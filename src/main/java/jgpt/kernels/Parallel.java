@@ -11,7 +11,11 @@ import java.util.concurrent.locks.LockSupport;
  * participant; participants claim ranges as they arrive, so when a worker is descheduled (a shared
  * machine) the caller runs its range instead of waiting for it. Workers spin briefly after a
  * job (the model issues thousands of small jobs per second) and then park.
- * A call made while the pool is busy (nested, or from another thread) runs inline.
+ * <p>A call made inside a running job (a data-parallel replica's kernels) is published as a nested job: its
+ * caller claims ranges as usual, and a thread that has finished its own part of the outer job claims the
+ * rest instead of waiting idle. Each replica of a training step then gets help once the other replica is done
+ * (on a shared machine one of them is often a few milliseconds late). Ranges are the same whoever runs them,
+ * so results do not depend on who helped. A call made while a nested job is also running runs inline.
  */
 public final class Parallel {
     private static volatile Pool pool;
@@ -40,11 +44,23 @@ public final class Parallel {
     public static void parallelFor(int n, IntRangeBody body) {
         if (n <= 0) return;
         Pool p = pool();
-        if (n == 1 || p.size == 1 || !p.busy.compareAndSet(false, true)) {
+        if (n == 1 || p.size == 1) {
             body.run(0, n);
-            return;
+        } else if (p.busy.compareAndSet(false, true)) {
+            try {
+                p.run(p.outer, n, body);
+            } finally {
+                p.busy.set(false);
+            }
+        } else if (p.nestedBusy.compareAndSet(false, true)) {
+            try {
+                p.run(p.nested, n, body);
+            } finally {
+                p.nestedBusy.set(false);
+            }
+        } else {
+            body.run(0, n);
         }
-        p.run(n, body);
     }
 
     private static Pool pool() {
@@ -60,79 +76,24 @@ public final class Parallel {
 
     /** Spin budget before parking; long enough to bridge the gaps between back-to-back jobs. */
     private static final long SPIN_NANOS = 100_000;
+    /**
+     * While another thread still runs its part of a job, a thread done with its own keeps spinning this long
+     * (not parking) so it can help with that part's nested jobs as they come.
+     */
+    private static final long HELP_SPIN_NANOS = 20_000_000;
 
-    private static final class Pool {
-        final int size;
-        final AtomicBoolean busy = new AtomicBoolean();
-        /** (generation << 32) | next unclaimed part: participants claim parts with a CAS, so a late worker never holds up a job. */
+    /** One job slot: its ranges are claimed through a ticket, so a participant that comes late never holds it up. */
+    private static final class Job {
+        /** (generation << 32) | next unclaimed part. */
         final AtomicLong ticket = new AtomicLong();
         /** Parts of the current job not yet finished. */
         final AtomicInteger remaining = new AtomicInteger();
-        final Worker[] workers;
         volatile long generation;
-        volatile boolean stopped;
-        volatile boolean callerParked;
-        volatile Thread caller;
         // Job description: written before the ticket and generation are published, read after a successful claim.
         IntRangeBody body;
         int n;
         int parts;
         Throwable error;
-
-        Pool(int size) {
-            this.size = size;
-            workers = new Worker[size - 1];
-            for (int w = 0; w < workers.length; w++) {
-                workers[w] = new Worker(this);
-                workers[w].setDaemon(true);
-                workers[w].setName("jgpt-parallel-" + (w + 1));
-                workers[w].start();
-            }
-        }
-
-        void shutdown() {
-            stopped = true;
-            for (Worker w : workers) LockSupport.unpark(w);
-        }
-
-        void run(int n, IntRangeBody body) {
-            try {
-                int parts = Math.min(n, size);
-                this.body = body;
-                this.n = n;
-                this.parts = parts;
-                this.error = null;
-                this.caller = Thread.currentThread();
-                long gen = generation + 1;
-                remaining.set(parts);
-                ticket.set(gen << 32);
-                generation = gen; // publishes the job
-                for (Worker w : workers) {
-                    if (w.parked) LockSupport.unpark(w);
-                }
-                // the caller works too, and takes every part no worker has claimed yet
-                Throwable mine = null;
-                for (int part; (part = claim(gen)) >= 0; ) {
-                    try {
-                        runPart(part);
-                    } catch (Throwable t) {
-                        if (mine == null) mine = t;
-                        else mine.addSuppressed(t);
-                    }
-                    remaining.decrementAndGet();
-                }
-                awaitParts();
-                Throwable err = error;
-                this.body = null;
-                if (mine != null) {
-                    if (err != null) mine.addSuppressed(err);
-                    err = mine;
-                }
-                if (err != null) rethrow(err);
-            } finally {
-                busy.set(false);
-            }
-        }
 
         /** Claims the next part of job {@code gen}, or returns -1 when none is left (or the job is over). */
         int claim(long gen) {
@@ -151,10 +112,100 @@ public final class Parallel {
             body.run(from, to);
         }
 
+        synchronized void recordError(Throwable t) {
+            if (error == null) error = t;
+            else error.addSuppressed(t);
+        }
+
+        /** Runs every part of job gen this thread can claim; returns whether it claimed any. */
+        boolean help(long gen, Pool pool) {
+            boolean any = false;
+            for (int part; (part = claim(gen)) >= 0; any = true) {
+                try {
+                    runPart(part);
+                } catch (Throwable t) {
+                    recordError(t);
+                }
+                if (remaining.decrementAndGet() == 0 && pool.callerParked) LockSupport.unpark(pool.caller);
+            }
+            return any;
+        }
+    }
+
+    private static final class Pool {
+        final int size;
+        final AtomicBoolean busy = new AtomicBoolean(), nestedBusy = new AtomicBoolean();
+        final Job outer = new Job(), nested = new Job();
+        final Worker[] workers;
+        volatile boolean stopped;
+        volatile boolean callerParked;
+        volatile Thread caller;
+
+        Pool(int size) {
+            this.size = size;
+            workers = new Worker[size - 1];
+            for (int w = 0; w < workers.length; w++) {
+                workers[w] = new Worker(this);
+                workers[w].setDaemon(true);
+                workers[w].setName("jgpt-parallel-" + (w + 1));
+                workers[w].start();
+            }
+        }
+
+        void shutdown() {
+            stopped = true;
+            for (Worker w : workers) LockSupport.unpark(w);
+        }
+
+        /** Publishes a job in slot {@code job}, runs the parts nobody else claims, waits for the rest. */
+        void run(Job job, int n, IntRangeBody body) {
+            int parts = Math.min(n, size);
+            job.body = body;
+            job.n = n;
+            job.parts = parts;
+            job.error = null;
+            long gen = job.generation + 1;
+            job.remaining.set(parts);
+            job.ticket.set(gen << 32);
+            job.generation = gen; // publishes the job
+            if (job == outer) {
+                this.caller = Thread.currentThread();
+                for (Worker w : workers) {
+                    if (w.parked) LockSupport.unpark(w);
+                }
+            }
+            // the caller works too, and takes every part no one else has claimed yet
+            Throwable mine = null;
+            for (int part; (part = job.claim(gen)) >= 0; ) {
+                try {
+                    job.runPart(part);
+                } catch (Throwable t) {
+                    if (mine == null) mine = t;
+                    else mine.addSuppressed(t);
+                }
+                job.remaining.decrementAndGet();
+            }
+            if (job == outer) awaitParts();
+            else while (job.remaining.get() != 0) Thread.onSpinWait(); // helpers are running, not waiting
+            Throwable err = job.error;
+            job.body = null;
+            if (mine != null) {
+                if (err != null) mine.addSuppressed(err);
+                err = mine;
+            }
+            if (err != null) rethrow(err);
+        }
+
+        /** The outer job's caller waits for the other parts, helping with their nested jobs meanwhile. */
         private void awaitParts() {
-            long start = 0;
+            long start = 0, helped = nested.generation;
             int spins = 0;
-            while (remaining.get() != 0) {
+            while (outer.remaining.get() != 0) {
+                long g = nested.generation;
+                if (g != helped) {
+                    helped = g;
+                    if (nested.help(g, this)) start = 0;
+                }
                 if (++spins < 64) {
                     Thread.onSpinWait();
                     continue;
@@ -162,20 +213,15 @@ public final class Parallel {
                 spins = 0;
                 long now = System.nanoTime();
                 if (start == 0) start = now;
-                if (now - start < SPIN_NANOS) continue;
+                if (now - start < HELP_SPIN_NANOS) continue;
                 callerParked = true;
-                if (remaining.get() != 0) LockSupport.parkNanos(this, 1_000_000);
+                if (outer.remaining.get() != 0) LockSupport.parkNanos(this, 1_000_000);
                 callerParked = false;
             }
         }
 
-        synchronized void recordError(Throwable t) {
-            if (error == null) error = t;
-            else error.addSuppressed(t);
-        }
-
         void partDone() {
-            if (remaining.decrementAndGet() == 0 && callerParked) LockSupport.unpark(caller);
+            if (outer.remaining.decrementAndGet() == 0 && callerParked) LockSupport.unpark(caller);
         }
 
         private static void rethrow(Throwable t) {
@@ -200,33 +246,43 @@ public final class Parallel {
                 long g = awaitJob(seen);
                 if (g < 0) return;
                 seen = g;
-                for (int part; (part = pool.claim(g)) >= 0; ) {
+                Job job = pool.outer;
+                for (int part; (part = job.claim(g)) >= 0; ) {
                     try {
-                        pool.runPart(part);
+                        job.runPart(part);
                     } catch (Throwable t) {
-                        pool.recordError(t);
+                        job.recordError(t);
                     }
                     pool.partDone();
                 }
             }
         }
 
-        /** Returns the new generation, or -1 when the pool is shut down. */
+        /**
+         * Returns the new generation, or -1 when the pool is shut down. Until then it helps with nested jobs, and
+         * spins while the outer job is still running elsewhere (its nested jobs come every few microseconds).
+         */
         private long awaitJob(long seen) {
-            long start = System.nanoTime();
+            long start = System.nanoTime(), helped = pool.nested.generation;
             int spins = 0;
             while (true) {
-                long g = pool.generation;
+                long g = pool.outer.generation;
                 if (g != seen) return g;
                 if (pool.stopped) return -1;
+                long h = pool.nested.generation;
+                if (h != helped) {
+                    helped = h;
+                    if (pool.nested.help(h, pool)) start = System.nanoTime();
+                }
                 if (++spins < 64) {
                     Thread.onSpinWait();
                     continue;
                 }
                 spins = 0;
-                if (System.nanoTime() - start < SPIN_NANOS) continue;
+                long waited = System.nanoTime() - start;
+                if (waited < SPIN_NANOS || waited < HELP_SPIN_NANOS && pool.outer.remaining.get() != 0) continue;
                 parked = true;
-                if (pool.generation == seen && !pool.stopped) LockSupport.park(this);
+                if (pool.outer.generation == seen && !pool.stopped) LockSupport.park(this);
                 parked = false;
             }
         }

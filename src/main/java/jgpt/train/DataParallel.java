@@ -93,7 +93,10 @@ public final class DataParallel implements IntRangeBody {
         return loss;
     }
 
-    /** Runs replicas [from, to): the kernels inside run on this thread (the pool is busy with the replicas). */
+    /**
+     * Runs replicas [from, to). The kernels inside are nested jobs of the pool (see {@link Parallel}): they run on
+     * this thread, and the other replica's thread helps with them once its own replica is done.
+     */
     @Override
     public void run(int from, int to) {
         int batch = rows[rows.length - 1];

@@ -46,7 +46,7 @@ class ParallelTest {
     }
 
     @Test
-    void nestedCallsRunInline() {
+    void nestedCallsRunEveryIndexOnce() {
         AtomicIntegerArray hits = new AtomicIntegerArray(16);
         Parallel.parallelFor(4, (from, to) -> {
             for (int i = from; i < to; i++) {
@@ -57,6 +57,31 @@ class ParallelTest {
             }
         });
         for (int i = 0; i < 16; i++) assertEquals(1, hits.get(i));
+    }
+
+    @Test
+    void aThreadDoneWithItsPartHelpsWithNestedJobs() {
+        if (Parallel.threads() < 2) return;
+        java.util.Set<Thread> nestedRunners = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicIntegerArray hits = new AtomicIntegerArray(2);
+        java.util.concurrent.atomic.AtomicBoolean firstDone = new java.util.concurrent.atomic.AtomicBoolean();
+        Parallel.parallelFor(2, (from, to) -> {
+            if (from == 0) { // done at once: its thread is then free to help
+                firstDone.set(true);
+                return;
+            }
+            while (!firstDone.get()) Thread.onSpinWait();
+            for (int rep = 0; rep < 2000 && nestedRunners.size() < 2; rep++) {
+                Parallel.parallelFor(2, (f, t) -> {
+                    nestedRunners.add(Thread.currentThread());
+                    for (int i = f; i < t; i++) hits.incrementAndGet(i);
+                    long until = System.nanoTime() + 50_000;
+                    while (System.nanoTime() < until) Thread.onSpinWait();
+                });
+            }
+        });
+        assertEquals(2, nestedRunners.size(), "a nested job's ranges ran on " + nestedRunners);
+        assertEquals(hits.get(0), hits.get(1));
     }
 
     @Test
