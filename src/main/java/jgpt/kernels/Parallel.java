@@ -52,7 +52,7 @@ public final class Parallel {
             } finally {
                 p.busy.set(false);
             }
-        } else if (p.idle.get() > 0 && p.nestedBusy.compareAndSet(false, true)) {
+        } else if (p.nestedBusy.compareAndSet(false, true)) {
             try {
                 p.run(p.nested, n, body);
             } finally {
@@ -136,11 +136,6 @@ public final class Parallel {
         final int size;
         final AtomicBoolean busy = new AtomicBoolean(), nestedBusy = new AtomicBoolean();
         final Job outer = new Job(), nested = new Job();
-        /**
-         * Threads waiting for the outer job, able to help with a nested one. With none, a nested call runs inline in
-         * one piece: split in two, a GEMM would pack its shared operand twice for nothing.
-         */
-        final AtomicInteger idle = new AtomicInteger();
         final Worker[] workers;
         volatile boolean stopped;
         volatile boolean callerParked;
@@ -203,15 +198,6 @@ public final class Parallel {
 
         /** The outer job's caller waits for the other parts, helping with their nested jobs meanwhile. */
         private void awaitParts() {
-            idle.incrementAndGet();
-            try {
-                awaitPartsHelping();
-            } finally {
-                idle.decrementAndGet();
-            }
-        }
-
-        private void awaitPartsHelping() {
             long start = 0, helped = nested.generation;
             int spins = 0;
             while (outer.remaining.get() != 0) {
@@ -229,9 +215,7 @@ public final class Parallel {
                 if (start == 0) start = now;
                 if (now - start < HELP_SPIN_NANOS) continue;
                 callerParked = true;
-                idle.decrementAndGet(); // parked, it cannot help
                 if (outer.remaining.get() != 0) LockSupport.parkNanos(this, 1_000_000);
-                idle.incrementAndGet();
                 callerParked = false;
             }
         }
@@ -279,15 +263,6 @@ public final class Parallel {
          * spins while the outer job is still running elsewhere (its nested jobs come every few microseconds).
          */
         private long awaitJob(long seen) {
-            pool.idle.incrementAndGet();
-            try {
-                return awaitJobHelping(seen);
-            } finally {
-                pool.idle.decrementAndGet();
-            }
-        }
-
-        private long awaitJobHelping(long seen) {
             long start = System.nanoTime(), helped = pool.nested.generation;
             int spins = 0;
             while (true) {
@@ -307,9 +282,7 @@ public final class Parallel {
                 long waited = System.nanoTime() - start;
                 if (waited < SPIN_NANOS || waited < HELP_SPIN_NANOS && pool.outer.remaining.get() != 0) continue;
                 parked = true;
-                pool.idle.decrementAndGet(); // parked, it cannot help
                 if (pool.outer.generation == seen && !pool.stopped) LockSupport.park(this);
-                pool.idle.incrementAndGet();
                 parked = false;
             }
         }
