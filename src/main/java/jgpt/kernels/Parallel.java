@@ -117,7 +117,7 @@ public final class Parallel {
             else error.addSuppressed(t);
         }
 
-        /** Runs every part of job gen this thread can claim; returns whether it claimed any. */
+        /** Runs every part of job gen this thread can claim (as a worker or a helper); returns whether it claimed any. */
         boolean help(long gen, Pool pool) {
             boolean any = false;
             for (int part; (part = claim(gen)) >= 0; any = true) {
@@ -126,7 +126,8 @@ public final class Parallel {
                 } catch (Throwable t) {
                     recordError(t);
                 }
-                if (remaining.decrementAndGet() == 0 && pool.callerParked) LockSupport.unpark(pool.caller);
+                // the outer job's caller may have parked waiting for its last part (a nested job's caller spins)
+                if (remaining.decrementAndGet() == 0 && this == pool.outer && pool.callerParked) LockSupport.unpark(pool.caller);
             }
             return any;
         }
@@ -220,10 +221,6 @@ public final class Parallel {
             }
         }
 
-        void partDone() {
-            if (outer.remaining.decrementAndGet() == 0 && callerParked) LockSupport.unpark(caller);
-        }
-
         private static void rethrow(Throwable t) {
             if (t instanceof RuntimeException r) throw r;
             if (t instanceof Error e) throw e;
@@ -246,15 +243,7 @@ public final class Parallel {
                 long g = awaitJob(seen);
                 if (g < 0) return;
                 seen = g;
-                Job job = pool.outer;
-                for (int part; (part = job.claim(g)) >= 0; ) {
-                    try {
-                        job.runPart(part);
-                    } catch (Throwable t) {
-                        job.recordError(t);
-                    }
-                    pool.partDone();
-                }
+                pool.outer.help(g, pool);
             }
         }
 

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
@@ -62,9 +65,9 @@ class ParallelTest {
     @Test
     void aThreadDoneWithItsPartHelpsWithNestedJobs() {
         if (Parallel.threads() < 2) return;
-        java.util.Set<Thread> nestedRunners = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Set<Thread> nestedRunners = ConcurrentHashMap.newKeySet();
         AtomicIntegerArray hits = new AtomicIntegerArray(2);
-        java.util.concurrent.atomic.AtomicBoolean firstDone = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean firstDone = new AtomicBoolean();
         Parallel.parallelFor(2, (from, to) -> {
             if (from == 0) { // done at once: its thread is then free to help
                 firstDone.set(true);
