@@ -93,11 +93,11 @@ public final class Bf16Gemv {
     }
 
     private static FloatVector low(IntVector v) {
-        return v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+        return (FloatVector) v.lanewise(VectorOperators.LSHL, 16).reinterpretShape(S, 0); // constant species: see VecMath.exp
     }
 
     private static FloatVector high(IntVector v) {
-        return v.and(0xFFFF0000).reinterpretAsFloats();
+        return (FloatVector) v.and(0xFFFF0000).reinterpretShape(S, 0);
     }
 
     /** One row with the same arithmetic as {@link #pair}, so a row's value does not depend on how rows are split. */

@@ -17,6 +17,7 @@ public final class VecMath {
     private VecMath() {}
 
     private static final VectorSpecies<Float> S = Vec.S;
+    private static final VectorSpecies<Integer> IS = S.withLanes(int.class);
     private static final VectorShuffle<Float>[] FOLDS = folds();
 
     @SuppressWarnings("unchecked")
@@ -71,8 +72,12 @@ public final class VecMath {
         p = p.fma(r, FloatVector.broadcast(S, P5));
         FloatVector r2 = r.mul(r);
         FloatVector e = p.fma(r2, r.add(1f));
-        IntVector bits = n.convert(VectorOperators.F2I, 0).reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23);
-        return e.mul(bits.reinterpretAsFloats());
+        // Conversions name their target species (a constant): convert(F2I) and reinterpretAsInts/Floats derive it
+        // at run time, and when C2 could not fold it the JDK's convert0 read it from a shared, polluted type
+        // profile, left the conversion unintrinsified and boxed every vector (3.8 MB per `baby` step in ~5% of
+        // runs; caught by JFR attached to such a run: IntVector.reinterpretAsInts -> AbstractVector.convert0).
+        IntVector bits = ((IntVector) n.convertShape(VectorOperators.F2I, IS, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return e.mul((FloatVector) bits.reinterpretShape(S, 0));
     }
 
     /** The scalar twin of {@link #exp(FloatVector)}: the same operations, so the same bits. */
