@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import jgpt.UserException;
 import jgpt.bench.Benchmarks;
+import jgpt.bench.LlamaCppRunner;
 import jgpt.bench.PyTorchRunner;
 import jgpt.kernels.Parallel;
 import picocli.CommandLine.Command;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code gpt bench}: reproducible benchmarks printed as JSON; with --compare-pytorch the same workloads run in
- * PyTorch in the same invocation and each entry gets the ratio ours / PyTorch.
+ * PyTorch in the same invocation and each entry gets the ratio ours / PyTorch; with --compare-llamacpp each decode
+ * format is also run in llama.cpp (bench/llamacpp, set up once by its setup script) right after ours.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark GEMM, training and decoding; print JSON (optionally side by side with PyTorch).")
@@ -29,6 +31,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--compare-pytorch", description = "Also run each workload in PyTorch (/usr/bin/python3 with torch) and print ratios.")
     boolean comparePytorch;
+
+    @Option(names = "--compare-llamacpp", description = "Also decode with llama.cpp (set up once with bench/llamacpp/setup) and print ratios.")
+    boolean compareLlamaCpp;
 
     @Option(names = "--steps", defaultValue = "20", description = "Timed training steps (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -51,6 +56,7 @@ final class BenchCommand implements Callable<Integer> {
             if (!List.of("gemm", "train-baby", "train-gpt2", "decode", "tokenizer").contains(w)) throw new UserException("unknown workload '" + w + "'");
         }
         if (steps < 1 || decodeTokens < 1) throw new UserException("--steps and --decode-tokens must be >= 1");
+        if (decodeTokens > 1024) throw new UserException("--decode-tokens must be at most 1024 (GPT-2's context length)");
         PyTorchRunner torch = null;
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode out = json.createObjectNode();
@@ -62,6 +68,13 @@ final class BenchCommand implements Callable<Integer> {
             if (why == null && !Files.isRegularFile(script)) why = script + " not found (run from the repository root or pass --script)";
             if (why != null) out.put("pytorch", "skipped: " + why);
             else torch = new PyTorchRunner(script);
+        }
+        LlamaCppRunner llama = null;
+        if (compareLlamaCpp) {
+            LlamaCppRunner r = new LlamaCppRunner(Path.of("bench/llamacpp"));
+            String why = r.unavailableReason();
+            if (why != null) out.put("llamacpp", "skipped: " + why);
+            else llama = r;
         }
         double peak = 0;
         if (workloads.contains("gemm")) {
@@ -144,6 +157,11 @@ final class BenchCommand implements Callable<Integer> {
                 if (p != null) {
                     d.set("pytorch_fp32", p);
                     d.put("speedup_vs_pytorch", round(r.tokensPerSecond() / p.get("tokens_per_s").asDouble()));
+                }
+                JsonNode l = llama == null ? null : llama.decode(wf, decodeTokens);
+                if (l != null) {
+                    d.set("llamacpp", l);
+                    d.put("speedup_vs_llamacpp", round(r.tokensPerSecond() / l.get("tokens_per_s").asDouble()));
                 }
                 System.err.println("decode " + d);
             }

@@ -76,6 +76,10 @@ class CliErrorTest {
         assertTrue(((String) r[1]).startsWith("abc"));
     }
 
+    @Test void decodeBenchBeyondTheContext() {
+        expectUserError("--decode-tokens must be at most 1024", "bench", "--workloads", "decode", "--decode-tokens", "2000");
+    }
+
     @Test void missingModelFolder() { expectUserError("model folder not found", "generate", "--model", tmp.resolve("nope").toString()); }
 
     @Test void folderWithoutWeights() throws IOException {
