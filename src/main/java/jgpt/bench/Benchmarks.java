@@ -23,7 +23,8 @@ public final class Benchmarks {
     public record TrainResult(String preset, int batch, int seq, long parameters, double msPerStep, double tokensPerSecond,
                               double gflopPerStep, double bytesAllocatedPerStep) {}
 
-    public record DecodeResult(String preset, String weights, int tokens, double tokensPerSecond, double weightGigabytesPerSecond) {}
+    public record DecodeResult(String preset, String weights, int tokens, double tokensPerSecond, double weightGigabytesPerSecond,
+                               double bytesAllocatedPerToken) {}
 
     public record GemmResult(String shape, boolean transA, boolean transB, double gflops) {}
 
@@ -83,14 +84,17 @@ public final class Benchmarks {
         Decoder d = new Decoder(model, weights);
         run(d, Math.min(tokens, model.config().blockSize()));  // warm-up: let C2 compile the kernels
         double[] rates = new double[repeats];
+        long allocated = allocatedBytes();
         for (int r = 0; r < repeats; r++) {
             d.reset();
             long t0 = System.nanoTime();
             run(d, tokens);
             rates[r] = tokens / ((System.nanoTime() - t0) / 1e9);
         }
+        allocated = allocatedBytes() - allocated;
         double rate = median(rates);
-        return new DecodeResult("gpt2", weights.name(), tokens, rate, d.weightBytesPerToken() * rate / 1e9);
+        return new DecodeResult("gpt2", weights.name(), tokens, rate, d.weightBytesPerToken() * rate / 1e9,
+                (double) allocated / ((long) tokens * repeats));
     }
 
     private static void run(Decoder d, int tokens) {

@@ -150,7 +150,8 @@ final class BenchCommand implements Callable<Integer> {
                 ObjectNode d = decode.addObject();
                 d.put("preset", "gpt2").put("weights", wf.name().toLowerCase(java.util.Locale.ROOT)).put("batch", 1)
                         .put("tokens", decodeTokens).put("tokens_per_s", round(r.tokensPerSecond()))
-                        .put("weight_gb_per_s", round(r.weightGigabytesPerSecond()));
+                        .put("weight_gb_per_s", round(r.weightGigabytesPerSecond()))
+                        .put("bytes_allocated_per_token", Math.round(r.bytesAllocatedPerToken()));
                 // weights are streamed once per token, so bandwidth / bytes per token bounds the rate
                 double ceiling = bandwidth / (r.weightGigabytesPerSecond() / r.tokensPerSecond());
                 d.put("bandwidth_ceiling_tokens_per_s", round(ceiling)).put("fraction_of_ceiling", round(r.tokensPerSecond() / ceiling));

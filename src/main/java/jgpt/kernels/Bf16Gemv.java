@@ -79,8 +79,8 @@ public final class Bf16Gemv {
             s1 = high(v).fma(odd, s1);
             u1 = high(u).fma(odd, u1);
         }
-        y[yi] = VecMath.sum(s0.add(s1));
-        y[yi + yFar] = VecMath.sum(u0.add(u1));
+        y[yi] = VecMath.sum(VecMath.typed(s0).add(s1));
+        y[yi + yFar] = VecMath.sum(VecMath.typed(u0).add(u1));
     }
 
     /** Plain-loop specification of {@link #rows}, on the unsplit input. */
@@ -109,7 +109,7 @@ public final class Bf16Gemv {
             s0 = low(v).fma(FloatVector.fromArray(S, xs, j), s0);
             s1 = high(v).fma(FloatVector.fromArray(S, xs, n + j), s1);
         }
-        float d = VecMath.sum(s0.add(s1));
+        float d = VecMath.sum(VecMath.typed(s0).add(s1));
         for (; j < n; j++) {
             int v = w[wi + j];
             d += Float.intBitsToFloat(v << 16) * xs[j] + Float.intBitsToFloat(v & 0xFFFF0000) * xs[n + j];

@@ -65,17 +65,17 @@ public final class CachedAttention {
                 a2 = FloatVector.fromArray(S, keys, k + 2 * L).fma(qd, a2);
                 a3 = FloatVector.fromArray(S, keys, k + 3 * L).fma(qd, a3);
             }
-            a0.intoArray(s, so + j);
-            a1.intoArray(s, so + j + L);
-            a2.intoArray(s, so + j + 2 * L);
-            a3.intoArray(s, so + j + 3 * L);
+            VecMath.typed(a0).intoArray(s, so + j);
+            VecMath.typed(a1).intoArray(s, so + j + L);
+            VecMath.typed(a2).intoArray(s, so + j + 2 * L);
+            VecMath.typed(a3).intoArray(s, so + j + 3 * L);
         }
         for (; j < bound; j += L) {
             FloatVector acc = FloatVector.zero(S);
             for (int d = 0; d < hd; d++) {
                 acc = FloatVector.fromArray(S, keys, kOff + d * cap + j).fma(FloatVector.broadcast(S, q[qOff + d]), acc);
             }
-            acc.intoArray(s, so + j);
+            VecMath.typed(acc).intoArray(s, so + j);
         }
         for (; j < n; j++) {
             float acc = 0f;
@@ -102,17 +102,17 @@ public final class CachedAttention {
                 y2 = FloatVector.fromArray(S, values, v + 2 * L).fma(a, y2);
                 y3 = FloatVector.fromArray(S, values, v + 3 * L).fma(a, y3);
             }
-            y0.intoArray(y, yo + d);
-            y1.intoArray(y, yo + d + L);
-            y2.intoArray(y, yo + d + 2 * L);
-            y3.intoArray(y, yo + d + 3 * L);
+            VecMath.typed(y0).intoArray(y, yo + d);
+            VecMath.typed(y1).intoArray(y, yo + d + L);
+            VecMath.typed(y2).intoArray(y, yo + d + 2 * L);
+            VecMath.typed(y3).intoArray(y, yo + d + 3 * L);
         }
         for (; d + L <= hd; d += L) {
             FloatVector acc = FloatVector.zero(S);
             for (int j = 0; j < n; j++) {
                 acc = FloatVector.fromArray(S, values, vOff + j * c + d).fma(FloatVector.broadcast(S, p[po + j] * inv), acc);
             }
-            acc.intoArray(y, yo + d);
+            VecMath.typed(acc).intoArray(y, yo + d);
         }
         for (; d < hd; d++) {
             float acc = 0f;
@@ -128,7 +128,7 @@ public final class CachedAttention {
         if (bound > 0) {
             FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (; i < bound; i += L) m = FloatVector.fromArray(S, s, so + i).max(m);
-            max = m.reduceLanes(VectorOperators.MAX);
+            max = VecMath.typed(m).reduceLanes(VectorOperators.MAX);
         }
         for (; i < n; i++) max = Math.max(max, s[so + i]);
         FloatVector vs = FloatVector.broadcast(S, scale), vm = FloatVector.broadcast(S, max);

@@ -35,8 +35,8 @@ public final class Gemv {
             s1 = FloatVector.fromArray(S, w, wi + p + L).fma(x1, s1);
             u1 = FloatVector.fromArray(S, w, wj + p + L).fma(x1, u1);
         }
-        y[yi] = VecMath.sum(s0.add(s1));
-        y[yi + yFar] = VecMath.sum(u0.add(u1));
+        y[yi] = VecMath.sum(VecMath.typed(s0).add(s1));
+        y[yi + yFar] = VecMath.sum(VecMath.typed(u0).add(u1));
     }
 
     /** Plain-loop specification of {@link #rows}. */
@@ -57,7 +57,7 @@ public final class Gemv {
             s1 = FloatVector.fromArray(S, w, wi + p + L).fma(FloatVector.fromArray(S, x, xi + p + L), s1);
         }
         for (; p + L <= k; p += L) s0 = FloatVector.fromArray(S, w, wi + p).fma(FloatVector.fromArray(S, x, xi + p), s0);
-        float d = VecMath.sum(s0.add(s1));
+        float d = VecMath.sum(VecMath.typed(s0).add(s1));
         for (; p < k; p++) d += w[wi + p] * x[xi + p];
         return d;
     }

@@ -98,7 +98,7 @@ public final class Vec {
             FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             int bound = S.loopBound(n);
             for (; i < bound; i += L) acc = FloatVector.fromArray(S, x, xo + i).max(acc);
-            m = acc.reduceLanes(VectorOperators.MAX);
+            m = VecMath.typed(acc).reduceLanes(VectorOperators.MAX);
         }
         for (; i < n; i++) m = Math.max(m, x[xo + i]);
         return m;

@@ -34,6 +34,7 @@ public final class VecMath {
      * calls stay virtual and every step boxes (see {@link Vec}).
      */
     public static float sum(FloatVector v) {
+        v = typed(v); // callers pass accumulators carried out of loops
         int steps = FOLDS.length;
         if (steps > 4) {
             for (int s = 0; s < steps - 4; s++) v = v.add(v.rearrange(FOLDS[s]));
@@ -43,6 +44,20 @@ public final class VecMath {
         if (steps >= 2) v = v.add(v.rearrange(FOLDS[steps - 2]));
         if (steps >= 1) v = v.add(v.rearrange(FOLDS[steps - 1]));
         return v.lane(0);
+    }
+
+    private static final FloatVector NEGATIVE_ZERO = FloatVector.broadcast(S, -0f);
+
+    /**
+     * v itself (-0 + x is x for every x, -0 included), as a vector C2 knows the exact type of. For a vector
+     * carried out of a loop before it is stored or combined: called on directly, it stays virtual whenever that
+     * path had no clean type profile when C2 compiled it, and then it is boxed in every iteration (seen in decode:
+     * the cached attention's loops over more positions than the first tokens had, 0.8 MB per token at 512 tokens).
+     * Here in VecMath because `./gpt` forces VecMath's methods inline: a small vector helper compiles on its own to
+     * a "medium" method that C2 will not inline at a cold call site.
+     */
+    public static FloatVector typed(FloatVector v) {
+        return NEGATIVE_ZERO.add(v);
     }
 
     // exp(x) = 2^n * e^r with n = round(x / ln 2), r = x - n ln 2 (ln 2 split in two for accuracy),
