@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code acc.add(v)}): C2 parses a loop-carried vector as plain FloatVector, so a call on it is virtual unless
  * the type profile happens to be clean, and when it is not (tiering-dependent) every iteration boxes a vector
  * (seen as ~100 KB allocated per decoded token in some runs). A fresh vector has its exact type; after the loop,
- * the accumulator goes through {@link VecMath#typed} before it is stored or reduced.
+ * on paths that may still be cold when C2 compiles them, the accumulator goes through {@link VecMath#typed}
+ * before it is stored or reduced.
  */
 public final class Vec {
     private Vec() {}
