@@ -1,7 +1,6 @@
 package jgpt.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +14,6 @@ import jgpt.model.WeightFormat;
  * int8). Like PyTorch it runs at its best thread count: 1 and 2 threads are tried and the faster kept.
  */
 public final class LlamaCppRunner {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final Path dir;
 
     /** dir: the bench/llamacpp folder. */
@@ -54,12 +52,9 @@ public final class LlamaCppRunner {
     public JsonNode decode(WeightFormat f, int tokens) throws IOException, InterruptedException {
         JsonNode best = null;
         for (int threads : new int[] {1, 2}) {
-            Process p = new ProcessBuilder("node", dir.resolve("decode.mjs").toString(), model(f).toString(), "" + tokens, "" + threads, "3")
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (p.waitFor() != 0 || out.isBlank()) continue;
-            String[] lines = out.strip().split("\n");
-            ObjectNode r = (ObjectNode) JSON.readTree(lines[lines.length - 1]);
+            ObjectNode r = (ObjectNode) ProcessJson.lastLine(
+                    new ProcessBuilder("node", dir.resolve("decode.mjs").toString(), model(f).toString(), "" + tokens, "" + threads, "3"));
+            if (r == null) continue;
             r.put("weights", ggufType(f));
             if (best == null || r.get("tokens_per_s").asDouble() > best.get("tokens_per_s").asDouble()) best = r;
         }

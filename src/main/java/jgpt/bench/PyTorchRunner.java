@@ -1,7 +1,6 @@
 package jgpt.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PyTorchRunner {
     public static final String PYTHON = "/usr/bin/python3";
-    private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * The OpenBLAS kernel named from the CPU's flags. Debian's OpenBLAS 0.3.21 does not know CPU models newer than
      * itself and falls back to its SSE3 "Prescott" kernel on them (Xeon model 207: 31 instead of 143 GFLOP/s per
@@ -74,7 +72,7 @@ public final class PyTorchRunner {
     private JsonNode run(int threads, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(PYTHON, script.toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         Map<String, String> env = pb.environment();
         env.remove("OPENBLAS_L2_SIZE");
         if (OPENBLAS_CORE == null) env.remove("OPENBLAS_CORETYPE");
@@ -83,10 +81,6 @@ public final class PyTorchRunner {
         env.put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
         env.put("MKL_NUM_THREADS", Integer.toString(threads));
         if (threads > 1) env.put("OMP_WAIT_POLICY", "PASSIVE");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) return null;
-        String[] lines = out.strip().split("\n");
-        return JSON.readTree(lines[lines.length - 1]);
+        return ProcessJson.lastLine(pb);
     }
 }
