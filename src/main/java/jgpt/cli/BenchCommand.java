@@ -49,6 +49,8 @@ final class BenchCommand implements Callable<Integer> {
     static final int GEMM_ROUNDS = 5;
     /** `baby` training compared with PyTorch: rounds alternating with it (best round of each side). */
     static final int TRAIN_ROUNDS = 5;
+    /** The model decoded: GPT-2 124M with its vocabulary (random weights). */
+    static final jgpt.model.GptConfig DECODE_MODEL = jgpt.model.GptConfig.preset("gpt2", 50257);
 
     @Override
     public Integer call() throws Exception {
@@ -56,7 +58,9 @@ final class BenchCommand implements Callable<Integer> {
             if (!List.of("gemm", "train-baby", "train-gpt2", "decode", "tokenizer").contains(w)) throw new UserException("unknown workload '" + w + "'");
         }
         if (steps < 1 || decodeTokens < 1) throw new UserException("--steps and --decode-tokens must be >= 1");
-        if (decodeTokens > 1024) throw new UserException("--decode-tokens must be at most 1024 (GPT-2's context length)");
+        if (decodeTokens > DECODE_MODEL.blockSize()) {
+            throw new UserException("--decode-tokens must be at most " + DECODE_MODEL.blockSize() + " (GPT-2's context length)");
+        }
         PyTorchRunner torch = null;
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode out = json.createObjectNode();
@@ -140,7 +144,7 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("train " + n);
         }
         if (workloads.contains("decode")) {
-            jgpt.model.Gpt gpt2 = jgpt.model.Gpt.create(jgpt.model.GptConfig.preset("gpt2", 50257), 1);
+            jgpt.model.Gpt gpt2 = jgpt.model.Gpt.create(DECODE_MODEL, 1);
             double bandwidth = Benchmarks.memoryReadBandwidth(256, 7);
             out.put("memory_read_gb_per_s_measured", round(bandwidth));
             ArrayNode decode = out.putArray("decode");
@@ -163,6 +167,8 @@ final class BenchCommand implements Callable<Integer> {
                 if (l != null) {
                     d.set("llamacpp", l);
                     d.put("speedup_vs_llamacpp", round(r.tokensPerSecond() / l.get("tokens_per_s").asDouble()));
+                } else if (llama != null) {
+                    d.put("llamacpp", "failed (run node bench/llamacpp/decode.mjs by hand to see why)");
                 }
                 System.err.println("decode " + d);
             }

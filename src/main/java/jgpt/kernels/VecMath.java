@@ -72,7 +72,8 @@ public final class VecMath {
      * Clamped by compare and blend ({@link #clamp}): FloatVector.max/min honour NaN and -0.0 with six instructions
      * each on x86 (exp 7.8 -> 6.3 ns per vector on one core, softmax of one `baby` attention pair 2.0 -> 1.35 us).
      * Reading 2^n off t's bits (t = n + ROUND) instead of converting n to an int saved ~0.5 ns more; it was dropped
-     * after JFR caught that reinterpretation unintrinsified, allocating, inside the attention softmax in one run.
+     * after JFR caught that reinterpretation unintrinsified, allocating, inside the attention softmax in one run
+     * (a runtime-derived species, as explained below; not retried with a constant one).
      */
     public static FloatVector exp(FloatVector x) {
         x = clamp(x, MIN_X, MAX_X);
