@@ -81,19 +81,15 @@ final class AttentionCommand implements Callable<Integer> {
                 : allLayers ? "Attention of every head (rows: layers 0-" + (layers.length - 1) + ", columns: heads 0-" + (heads.length - 1) + ")"
                 : "Attention of the " + heads.length + " heads of layer " + layers[0];
         String caption = "Row = a token, columns = the tokens it looks at (itself and earlier ones); each row sums to 1. "
-                + "White = 0, dark blue = 1." + (t > 0 && ticks ? "" : " Prompt: " + String.join(" ", labels));
-        HeatMapPng.write(out, title, shorten(caption, 40 + columns * tile / 7), panels, columns, one ? tile + 120 : tile, tile, one);
+                + "White = 0, dark blue = 1." + (ticks ? "" : "\nTokens, top to bottom and left to right: " + String.join(" ", labels));
+        HeatMapPng.write(out, title, caption, panels, columns, one ? tile + 120 : tile, tile, one);
         System.err.printf(Locale.ROOT, "wrote %s (%d map%s of %d tokens)%n", out, panels.size(), panels.size() == 1 ? "" : "s", t);
-    }
-
-    private static String shorten(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, Math.max(0, max - 1)) + "…";
     }
 
     /** The terminal view: for each position, the earlier token each selected head attends to most. */
     private static void report(AttentionMaps maps, PromptSource.Prompt prompt, int[] layers, int[] heads) {
-        if (layers.length * heads.length > 16) {
-            System.out.println("(the strongest link of every position is shown with --layer L; all weights with --json)");
+        if (layers.length * heads.length > 1) {
+            System.out.println("(the strongest link of every position is listed for one head: --layer L --head H; all weights: --json)");
             return;
         }
         int[] ids = prompt.ids();

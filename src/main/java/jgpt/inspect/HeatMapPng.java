@@ -35,10 +35,11 @@ public final class HeatMapPng {
     private static final Color[] RAMP = {new Color(255, 255, 255), new Color(158, 202, 225), new Color(33, 113, 181),
             new Color(8, 29, 88)};
 
-    /** The image: maps in a grid of {@code columns}, each tile w × h pixels, a title and a caption line above. */
+    /** The image: maps in a grid of {@code columns}, each tile w × h pixels, a title and caption (one line per newline, each cut to the width) above. */
     public static BufferedImage render(String title, String caption, List<Map> maps, int columns, int tileW, int tileH,
                                        boolean legend) {
-        int gridRows = (maps.size() + columns - 1) / columns, header = 64;
+        String[] lines = caption.split("\n");
+        int gridRows = (maps.size() + columns - 1) / columns, header = 44 + 20 * lines.length;
         BufferedImage img = new BufferedImage(columns * tileW, header + gridRows * tileH, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -49,7 +50,7 @@ public final class HeatMapPng {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 18));
         g.drawString(title, 12, 26);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        g.drawString(caption, 12, 50);
+        for (int i = 0; i < lines.length; i++) g.drawString(fit(g, lines[i], img.getWidth() - 24), 12, 50 + 20 * i);
         for (int i = 0; i < maps.size(); i++) {
             Graphics2D tile = (Graphics2D) g.create((i % columns) * tileW, header + (i / columns) * tileH, tileW, tileH);
             chart(maps.get(i), tileW, tileH, legend).paint(tile, tileW, tileH);
@@ -66,6 +67,15 @@ public final class HeatMapPng {
         AtomicFiles.write(out, os -> {
             if (!ImageIO.write(img, "png", os)) throw new IOException("no PNG writer in this JVM");
         });
+    }
+
+    /** The text cut to {@code width} pixels with an ellipsis. */
+    private static String fit(Graphics2D g, String text, int width) {
+        var fm = g.getFontMetrics();
+        if (fm.stringWidth(text) <= width) return text;
+        int n = text.length();
+        while (n > 0 && fm.stringWidth(text.substring(0, n) + "…") > width) n--;
+        return text.substring(0, n) + "…";
     }
 
     private static HeatMapChart chart(Map m, int w, int h, boolean legend) {
