@@ -39,7 +39,7 @@ public final class HeatMapPng {
     public static BufferedImage render(String title, String caption, List<Map> maps, int columns, int tileW, int tileH,
                                        boolean legend) {
         String[] lines = caption.split("\n");
-        int gridRows = (maps.size() + columns - 1) / columns, header = 44 + 20 * lines.length;
+        int gridRows = (maps.size() + columns - 1) / columns, header = headerHeight(caption);
         BufferedImage img = new BufferedImage(columns * tileW, header + gridRows * tileH, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -67,6 +67,11 @@ public final class HeatMapPng {
         AtomicFiles.write(out, os -> {
             if (!ImageIO.write(img, "png", os)) throw new IOException("no PNG writer in this JVM");
         });
+    }
+
+    /** Pixels above the maps: the title and one line per caption line. */
+    static int headerHeight(String caption) {
+        return 44 + 20 * caption.split("\n").length;
     }
 
     /** The text cut to {@code width} pixels with an ellipsis. */
