@@ -191,6 +191,7 @@ final class TrainCommand implements Callable<Integer> {
         if (hook != null) Runtime.getRuntime().addShutdownHook(hook);
         trainer.runUntil(trainer.step() < iters ? iters : trainer.step());
         if (hook != null) Runtime.getRuntime().removeShutdownHook(hook);
+        progress().close();
         double seconds = (System.nanoTime() - t0) / 1e9;
         float[] last = trainer.lastEval() != null ? trainer.lastEval() : trainer.evaluate();
         console.printf(Locale.ROOT, "done: %d steps in %s (%.1f s); last evaluation: train loss %.4f, val loss %.4f; model saved to %s%n",
@@ -276,7 +277,13 @@ final class TrainCommand implements Callable<Integer> {
         return new int[][] {java.util.Arrays.copyOfRange(ids, 0, n), java.util.Arrays.copyOfRange(ids, n, ids.length)};
     }
 
-    private ProgressPrinter progress() { return new ProgressPrinter(console, logInterval); }
+    private LossPictures lossPictures;
+
+    /** Progress lines, and loss.png redrawn in the run folder at every checkpoint. */
+    private LossPictures progress() {
+        if (lossPictures == null) lossPictures = new LossPictures(new ProgressPrinter(console, logInterval), System.err);
+        return lossPictures;
+    }
 
     private void describe(Gpt model, Tokenizer tokenizer, TokenSource[] split, TrainConfig cfg, Path outDir) {
         GptConfig c = model.config();
