@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 TokenizeCommand.class, BleuCommand.class, PrepareCommand.class, TrainTokenizerCommand.class, ExportCommand.class, BenchCommand.class,
                 ParamsCommand.class, NextCommand.class, AttentionCommand.class, LensCommand.class,
                 EmbedCommand.class, PlotLossCommand.class,
+                ConvertCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
     static final int USER_ERROR = 2;

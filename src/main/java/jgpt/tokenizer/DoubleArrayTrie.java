@@ -17,15 +17,19 @@ final class DoubleArrayTrie {
     private int[] base;
     private int[] check;
     private int[] value;
-    private int nextFree = 1;
+    // building only: freeFrom[p] leads to the first free slot >= p (union-find with path halving); highest used slot
+    private int[] freeFrom;
+    private int highWater;
 
     private DoubleArrayTrie(int capacity) {
         base = new int[capacity];
         check = new int[capacity];
         value = new int[capacity];
+        freeFrom = new int[capacity];
         Arrays.fill(check, -1);
         Arrays.fill(value, -1);
-        check[ROOT] = ROOT;
+        for (int i = 0; i < capacity; i++) freeFrom[i] = i;
+        use(ROOT, ROOT);
     }
 
     /** Builds the trie of {@code keys} (distinct, non-empty byte strings) mapping to {@code values} (≥ 0). */
@@ -41,6 +45,7 @@ final class DoubleArrayTrie {
         }
         DoubleArrayTrie t = new DoubleArrayTrie(Math.max(1024, keys.length * 4));
         t.insert(ROOT, sorted, vals, 0, sorted.length, 0);
+        t.freeFrom = null;
         return t;
     }
 
@@ -51,8 +56,9 @@ final class DoubleArrayTrie {
             lo++;
         }
         if (lo == hi) return;
-        int[] labels = new int[256];
-        int[] starts = new int[257];
+        int span = Math.min(256, hi - lo);
+        int[] labels = new int[span];
+        int[] starts = new int[span + 1];
         int count = 0;
         for (int i = lo; i < hi; i++) {
             int b = keys[i][depth] & 0xFF;
@@ -62,19 +68,38 @@ final class DoubleArrayTrie {
             }
         }
         starts[count] = hi;
-        int b = Math.max(1, nextFree - labels[0]);
-        search:
-        for (;; b++) {
+        // try free slots for the first label; holes far below the high-water mark are given up on, which keeps the
+        // search short (a hole that fits no label would otherwise be retried by every later node)
+        int b;
+        for (int p = firstFree(Math.max(labels[0] + 1, highWater - WINDOW)); ; p = firstFree(p + 1)) {
+            b = p - labels[0];
             ensure(b + 256);
-            for (int k = 0; k < count; k++) {
-                if (check[b + labels[k]] != -1) continue search;
-            }
-            break;
+            boolean fits = true;
+            for (int k = 1; k < count && fits; k++) fits = check[b + labels[k]] == -1;
+            if (fits) break;
         }
         base[node] = b;
-        for (int k = 0; k < count; k++) check[b + labels[k]] = node;
-        while (nextFree < check.length && check[nextFree] != -1) nextFree++;
+        for (int k = 0; k < count; k++) use(b + labels[k], node);
         for (int k = 0; k < count; k++) insert(b + labels[k], keys, vals, starts[k], starts[k + 1], depth + 1);
+    }
+
+    private static final int WINDOW = 2048;
+
+    private void use(int slot, int parent) {
+        ensure(slot + 2);
+        check[slot] = parent;
+        freeFrom[slot] = slot + 1;
+        highWater = Math.max(highWater, slot);
+    }
+
+    private int firstFree(int p) {
+        ensure(p + 257);
+        while (freeFrom[p] != p) {
+            freeFrom[p] = freeFrom[freeFrom[p]];
+            p = freeFrom[p];
+            ensure(p + 257);
+        }
+        return p;
     }
 
     private void ensure(int size) {
@@ -84,8 +109,10 @@ final class DoubleArrayTrie {
         base = Arrays.copyOf(base, n);
         check = Arrays.copyOf(check, n);
         value = Arrays.copyOf(value, n);
+        freeFrom = Arrays.copyOf(freeFrom, n);
         Arrays.fill(check, old, n, -1);
         Arrays.fill(value, old, n, -1);
+        for (int i = old; i < n; i++) freeFrom[i] = i;
     }
 
     /** The child of {@code node} on byte {@code b} (0..255), or -1. */
