@@ -33,6 +33,7 @@ public final class Decoder {
     private final DecodeAttention attention;
     private final float[] x, a, qkv, y, h, tmp, logits;
     private Prefill prefill; // created on first use
+    private DecodeObserver observer;
 
     public Decoder(Gpt model) { this(model, WeightFormat.F32); }
 
@@ -80,6 +81,26 @@ public final class Decoder {
         return sum;
     }
 
+    /**
+     * Shows the attention weights and the residual stream of every position fed from now on to {@code observer}
+     * (null to stop); for inspection (attention maps, logit lens) from the very kernels that generate.
+     */
+    public void observe(DecodeObserver observer) {
+        this.observer = observer;
+        attention.observe(observer);
+    }
+
+    /**
+     * The logits the model would predict from residual-stream vector {@code residual[off, +C)}: final LayerNorm
+     * and tied unembedding, the head every position's prediction goes through (the logit lens applies it to
+     * intermediate layers). Returns the buffer {@link #next} also returns.
+     */
+    public float[] unembed(float[] residual, int off) {
+        int c = cfg.nEmbd();
+        System.arraycopy(residual, off, tmp, 0, c);
+        return logitsOf(tmp, 0);
+    }
+
     /** Forgets all positions. */
     public void reset() { cache.clear(); }
 
@@ -97,11 +118,12 @@ public final class Decoder {
             layerNorm(b.ln1, x, a, 1);
             mv.apply(qkvW[l], a, qkv, b.attn.cAttn.bias, null, null);
             cache.put(l, pos, qkv, c, 2 * c);
-            attention.apply(qkv, cache.keys[l], cache.values[l], pos, 1, y);
+            attention.apply(l, qkv, cache.keys[l], cache.values[l], pos, 1, y);
             mv.apply(projW[l], y, tmp, b.attn.cProj.bias, null, x);
             layerNorm(b.ln2, x, a, 1);
             mv.apply(fcW[l], a, h, b.mlp.cFc.bias, cfg.activation(), null);
             mv.apply(outW[l], h, tmp, b.mlp.cProj.bias, null, x);
+            if (observer != null) observer.residual(l, pos, x, 0);
         }
         cache.advance(1);
         return logitsOf(x, 0);
@@ -181,7 +203,7 @@ public final class Decoder {
                 layerNorm(b.ln1, px, pa, p);
                 linear(b.attn.cAttn, pa, pqkv, p, c, 3 * c, false);
                 for (int i = 0; i < p; i++) cache.put(l, start + i, pqkv, i * 3 * c + c, i * 3 * c + 2 * c);
-                attention.apply(pqkv, cache.keys[l], cache.values[l], start, p, py);
+                attention.apply(l, pqkv, cache.keys[l], cache.values[l], start, p, py);
                 linear(b.attn.cProj, py, px, p, c, c, true);
                 layerNorm(b.ln2, px, pa, p);
                 linear(b.mlp.cFc, pa, ph, p, c, cfg.nInner(), false);
@@ -189,6 +211,7 @@ public final class Decoder {
                 else if (cfg.activation() == Activation.GELU) jgpt.kernels.GeluErfKernel.forward(ph, 0, ph, 0, p * cfg.nInner());
                 else ActivationKernel.geluForward(ph, 0, ph, 0, p * cfg.nInner());
                 linear(b.mlp.cProj, ph, px, p, cfg.nInner(), c, true);
+                if (observer != null) for (int i = 0; i < p; i++) observer.residual(l, start + i, px, i * c);
             }
             cache.advance(p);
             if (from + p == tokens.length) logitsOf(px, p - 1);
