@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {TrainCommand.class, GenerateCommand.class, ScoreCommand.class, InfoCommand.class,
                 TokenizeCommand.class, BleuCommand.class, PrepareCommand.class, TrainTokenizerCommand.class, ExportCommand.class, BenchCommand.class,
                 ParamsCommand.class, NextCommand.class, AttentionCommand.class,
-                TranslateCommand.class,
+                TranslateCommand.class, TrainTranslationCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
     static final int USER_ERROR = 2;
