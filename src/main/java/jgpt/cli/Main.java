@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 ParamsCommand.class, NextCommand.class, AttentionCommand.class, LensCommand.class,
                 EmbedCommand.class, PlotLossCommand.class,
                 ConvertCommand.class,
+                TranslateCommand.class, TrainTranslationCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
     static final int USER_ERROR = 2;

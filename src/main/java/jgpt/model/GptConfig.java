@@ -33,6 +33,7 @@ public record GptConfig(int nLayer, int nHead, int nEmbd, int blockSize, int voc
         require(dropout >= 0f && dropout < 1f, "dropout must be in [0, 1), got " + dropout);
         require(layerNormEps > 0f, "layer_norm_epsilon must be > 0");
         require(activation != null && positional != null, "activation and positional encoding are required");
+        require(activation != Activation.SWISH, "swish is not supported by the GPT decode paths; use gelu_new, gelu or relu");
         require(parameterCountLong() <= Integer.MAX_VALUE - 8, "model too large: " + parameterCountLong() + " parameters (max 2^31)");
     }
 
