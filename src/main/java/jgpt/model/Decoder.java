@@ -91,14 +91,17 @@ public final class Decoder {
     }
 
     /**
-     * The logits the model would predict from residual-stream vector {@code residual[off, +C)}: final LayerNorm
-     * and tied unembedding, the head every position's prediction goes through (the logit lens applies it to
-     * intermediate layers). Returns the buffer {@link #next} also returns.
+     * The logits the model would predict from {@code rows} residual-stream vectors at {@code residuals[off + r*C, +C)}:
+     * the final LayerNorm and the tied unembedding, the head every position's prediction goes through (the logit lens
+     * applies it to intermediate layers). One matrix product streams the unembedding once for all rows instead of
+     * once per row. {@code out} receives [rows, V].
      */
-    public float[] unembed(float[] residual, int off) {
-        int c = cfg.nEmbd();
-        System.arraycopy(residual, off, tmp, 0, c);
-        return logitsOf(tmp, 0);
+    public void unembed(float[] residuals, int off, int rows, float[] out) {
+        int c = cfg.nEmbd(), v = cfg.vocabSize();
+        float[] normed = new float[rows * c];
+        LayerNormKernel.forward(residuals, off, normed, 0, model.lnF.weight.data(), model.lnF.weight.offset(),
+                biasData(model.lnF.bias), biasOffset(model.lnF.bias), null, null, rows, c, model.lnF.eps());
+        Gemm.sgemm(false, true, rows, v, c, normed, 0, c, model.wte.data(), model.wte.offset(), c, out, 0, v, false);
     }
 
     /** Forgets all positions. */
