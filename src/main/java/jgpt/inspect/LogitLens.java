@@ -8,8 +8,9 @@ import jgpt.model.Gpt;
 /**
  * The logit lens (nostalgebraist 2020): what the model would predict if it stopped after layer l, found by
  * applying the final LayerNorm and the unembedding to the residual stream after that layer, at every position.
- * The residuals are recorded from the {@link Decoder} while it reads the prompt and unembedded by the same decoder,
- * so the last layer's row is exactly the model's prediction.
+ * The residuals are recorded from the {@link Decoder} while it reads the prompt and unembedded by the same decoder's
+ * final LayerNorm and unembedding (all positions of a layer in one matrix product), so the last layer's row is the
+ * model's prediction.
  * <pre>{@code
  * LogitLens lens = LogitLens.of(model, ids, 3);
  * int id = lens.top()[layer][pos][0];  // most likely next token after position pos, read after layer `layer`
@@ -21,6 +22,8 @@ import jgpt.model.Gpt;
  * @param predictedProb predictedProb[l][pos]: the probability layer l already gives predicted[pos]
  */
 public record LogitLens(int[][][] top, float[][][] topProbs, int[] predicted, float[][] predictedProb) {
+    /** Logits unembedded per matrix product: 64 positions of GPT-2's 50,257 (13 MB). */
+    private static final int CHUNK_FLOATS = 64 * 50257;
 
     public static LogitLens of(Gpt model, int[] ids, int topN) {
         var cfg = model.config();
@@ -39,15 +42,22 @@ public record LogitLens(int[][][] top, float[][][] topProbs, int[] predicted, fl
         float[][][] topProbs = new float[layers][t][];
         int[] predicted = new int[t];
         float[][] predictedProb = new float[layers][t];
-        float[] dist = new float[cfg.vocabSize()];
-        for (int pos = 0; pos < t; pos++) {
-            for (int l = layers - 1; l >= 0; l--) { // the last layer first: it fixes the predicted token
-                Sampler.softmax(decoder.unembed(residuals[l], pos * c), 1f, dist);
-                if (l == layers - 1) predicted[pos] = Top.indices(dist, 1)[0];
-                top[l][pos] = Top.indices(dist, topN);
-                topProbs[l][pos] = new float[top[l][pos].length];
-                for (int k = 0; k < top[l][pos].length; k++) topProbs[l][pos][k] = dist[top[l][pos][k]];
-                predictedProb[l][pos] = dist[predicted[pos]];
+        int vocab = cfg.vocabSize(), chunk = Math.max(1, Math.min(t, CHUNK_FLOATS / vocab));
+        float[] logits = new float[chunk * vocab], dist = new float[vocab], row = new float[vocab];
+        for (int l = layers - 1; l >= 0; l--) { // the last layer first: it fixes the predicted tokens
+            for (int from = 0; from < t; from += chunk) {
+                int rows = Math.min(chunk, t - from);
+                decoder.unembed(residuals[l], from * c, rows, logits);
+                for (int r = 0; r < rows; r++) {
+                    int pos = from + r;
+                    System.arraycopy(logits, r * vocab, row, 0, vocab);
+                    Sampler.softmax(row, 1f, dist);
+                    if (l == layers - 1) predicted[pos] = Top.indices(dist, 1)[0];
+                    top[l][pos] = Top.indices(dist, topN);
+                    topProbs[l][pos] = new float[top[l][pos].length];
+                    for (int k = 0; k < top[l][pos].length; k++) topProbs[l][pos][k] = dist[top[l][pos][k]];
+                    predictedProb[l][pos] = dist[predicted[pos]];
+                }
             }
         }
         return new LogitLens(top, topProbs, predicted, predictedProb);

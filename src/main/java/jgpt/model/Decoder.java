@@ -27,7 +27,7 @@ public final class Decoder {
     private final GptConfig cfg;
     private final WeightFormat format;
     private final KvCache cache;
-    private final DecodeMatrix[] qkvW, projW, fcW, outW;
+    private DecodeMatrix[] qkvW, projW, fcW, outW; // converted on first use by next()
     private final DecodeMatrix logitsW;
     private final MatVec mv = new MatVec();
     private final DecodeAttention attention;
@@ -37,12 +37,31 @@ public final class Decoder {
 
     public Decoder(Gpt model) { this(model, WeightFormat.F32); }
 
-    /** Converts the model's matrices to {@code format} once; the model must not change afterwards. */
+    /** Converts the model's matrices to {@code format} once (on first need); the model must not change afterwards. */
     public Decoder(Gpt model, WeightFormat format) {
         this.model = model;
         this.cfg = model.config();
         this.format = format;
         this.cache = new KvCache(cfg);
+        attention = new DecodeAttention(cfg);
+        int c = cfg.nEmbd();
+        logitsW = DecodeMatrix.fromRows(format, model.wte.data(), model.wte.offset(), cfg.vocabSize(), c); // fp32: no copy
+        x = new float[c];
+        a = new float[c];
+        qkv = new float[3 * c];
+        y = new float[c];
+        h = new float[cfg.nInner()];
+        tmp = new float[c];
+        logits = new float[cfg.vocabSize()];
+    }
+
+    /**
+     * The layers' matrices in [out, in] layout and the chosen format, made on the first {@link #next} (or
+     * {@link #weightBytesPerToken}): an fp32 prefill multiplies the model's own [in, out] weights, so a decoder that
+     * only reads prompts (inspection, scoring a prompt) never pays for the copy or its memory.
+     */
+    private void convertWeights() {
+        if (qkvW != null) return;
         int c = cfg.nEmbd(), n = cfg.nLayer();
         qkvW = new DecodeMatrix[n];
         projW = new DecodeMatrix[n];
@@ -55,15 +74,6 @@ public final class Decoder {
             fcW[l] = convert(b.mlp.cFc, c, cfg.nInner());
             outW[l] = convert(b.mlp.cProj, cfg.nInner(), c);
         }
-        logitsW = DecodeMatrix.fromRows(format, model.wte.data(), model.wte.offset(), cfg.vocabSize(), c);
-        attention = new DecodeAttention(cfg);
-        x = new float[c];
-        a = new float[c];
-        qkv = new float[3 * c];
-        y = new float[c];
-        h = new float[cfg.nInner()];
-        tmp = new float[c];
-        logits = new float[cfg.vocabSize()];
     }
 
     private DecodeMatrix convert(Linear lin, int in, int out) {
@@ -76,6 +86,7 @@ public final class Decoder {
 
     /** Bytes of weights streamed per decoded token (all matrices including the unembedding). */
     public long weightBytesPerToken() {
+        convertWeights();
         long sum = logitsW.bytes();
         for (int l = 0; l < cfg.nLayer(); l++) sum += qkvW[l].bytes() + projW[l].bytes() + fcW[l].bytes() + outW[l].bytes();
         return sum;
@@ -91,14 +102,17 @@ public final class Decoder {
     }
 
     /**
-     * The logits the model would predict from residual-stream vector {@code residual[off, +C)}: final LayerNorm
-     * and tied unembedding, the head every position's prediction goes through (the logit lens applies it to
-     * intermediate layers). Returns the buffer {@link #next} also returns.
+     * The logits the model would predict from {@code rows} residual-stream vectors at {@code residuals[off + r*C, +C)}:
+     * the final LayerNorm and the tied unembedding, the head every position's prediction goes through (the logit lens
+     * applies it to intermediate layers). One matrix product streams the unembedding once for all rows instead of
+     * once per row. {@code out} receives [rows, V].
      */
-    public float[] unembed(float[] residual, int off) {
-        int c = cfg.nEmbd();
-        System.arraycopy(residual, off, tmp, 0, c);
-        return logitsOf(tmp, 0);
+    public void unembed(float[] residuals, int off, int rows, float[] out) {
+        int c = cfg.nEmbd(), v = cfg.vocabSize();
+        float[] normed = new float[rows * c];
+        LayerNormKernel.forward(residuals, off, normed, 0, model.lnF.weight.data(), model.lnF.weight.offset(),
+                biasData(model.lnF.bias), biasOffset(model.lnF.bias), null, null, rows, c, model.lnF.eps());
+        Gemm.sgemm(false, true, rows, v, c, normed, 0, c, model.wte.data(), model.wte.offset(), c, out, 0, v, false);
     }
 
     /** Forgets all positions. */
@@ -111,6 +125,7 @@ public final class Decoder {
     public float[] next(int token) {
         if (cache.isFull()) throw new IllegalStateException("context full (" + cache.capacity() + " positions)");
         checkToken(token);
+        convertWeights();
         int c = cfg.nEmbd(), pos = cache.length();
         embed(token, pos, x, 0);
         for (int l = 0; l < cfg.nLayer(); l++) {
