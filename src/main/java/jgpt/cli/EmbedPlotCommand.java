@@ -76,7 +76,7 @@ final class EmbedPlotCommand implements Callable<Integer> {
         }
         if (vectors.size() < 2) throw new UserException("a plot needs at least 2 words, got " + vectors.size());
         float[][] points = vectors.toArray(float[][]::new);
-        if (m.equals("tsne") && points.length < Tsne.RELIABLE_POINTS) {
+        if (m.equals("tsne") && points.length >= Tsne.MIN_POINTS && points.length < Tsne.RELIABLE_POINTS) {
             System.err.println("warning: t-SNE of fewer than " + Tsne.RELIABLE_POINTS + " points can place a point far off; PCA suits small word lists better");
         }
         double[][] xy = m.equals("pca") ? Pca.project(points, 2) : Tsne.project(points, seed);
