@@ -76,6 +76,9 @@ final class EmbedPlotCommand implements Callable<Integer> {
         }
         if (vectors.size() < 2) throw new UserException("a plot needs at least 2 words, got " + vectors.size());
         float[][] points = vectors.toArray(float[][]::new);
+        if (m.equals("tsne") && points.length >= Tsne.MIN_POINTS && points.length < Tsne.RELIABLE_POINTS) {
+            System.err.println("warning: t-SNE of fewer than " + Tsne.RELIABLE_POINTS + " points can place a point far off; PCA suits small word lists better");
+        }
         double[][] xy = m.equals("pca") ? Pca.project(points, 2) : Tsne.project(points, seed);
         List<ScatterChart.Point> pts = new ArrayList<>();
         for (int i = 0; i < xy.length; i++) pts.add(new ScatterChart.Point(labels.get(i) + (averaged.get(i) ? "*" : ""), xy[i][0], xy[i][1]));
