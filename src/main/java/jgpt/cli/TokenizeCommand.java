@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import jgpt.tokenizer.ByteLevelBpe;
+import jgpt.tokenizer.MarianTokenizer;
 import jgpt.tokenizer.SentencePieceTokenizer;
 import jgpt.tokenizer.Tokenizer;
 import jgpt.tokenizer.Tokenizers;
@@ -38,7 +39,7 @@ final class TokenizeCommand implements Callable<Integer> {
     @Option(names = "--count", description = "Print only the number of tokens.")
     boolean count;
 
-    @Option(names = "--pieces", description = "Print the pieces (SentencePiece tokenizers) as a JSON array instead of the ids.")
+    @Option(names = "--pieces", description = "Print the pieces (SentencePiece or Marian tokenizers) as a JSON array instead of the ids.")
     boolean pieces;
 
     @Option(names = "--allow-special", description = "Recognise <|endoftext|> in the text as the special token.")
@@ -59,10 +60,11 @@ final class TokenizeCommand implements Callable<Integer> {
             return 0;
         }
         if (pieces) {
-            if (!(tok instanceof SentencePieceTokenizer sp)) {
-                throw new jgpt.UserException("--pieces needs a SentencePiece tokenizer (a .model file)");
-            }
-            List<String> list = sp.encodeAsPieces(text);
+            List<String> list = switch (tok) {
+                case SentencePieceTokenizer sp -> sp.encodeAsPieces(text);
+                case MarianTokenizer marian -> marian.tokenize(text);
+                default -> throw new jgpt.UserException("--pieces needs a SentencePiece tokenizer (a .model file or a Marian folder)");
+            };
             StringBuilder sb = new StringBuilder().append('[');
             for (int i = 0; i < list.size(); i++) sb.append(i == 0 ? "" : ", ").append(JSON.writeValueAsString(list.get(i)));
             System.out.println(sb.append(']'));

@@ -21,7 +21,7 @@ final class SentencePieceBpe implements SentencePieceTokenizer.Segmenter {
     }
 
     @Override
-    public void segment(byte[] s, int size, IntList out) {
+    public void segment(byte[] s, int size, IntList out, EncodeScratch scratch) {
         // symbols: a doubly linked list over the text; a merged-away symbol has length 0
         int[] begin = new int[size], len = new int[size], prev = new int[size], next = new int[size];
         boolean[] freeze = new boolean[size];

@@ -25,7 +25,7 @@ public final class SentencePieceTokenizer implements Tokenizer {
 
     /** Splits normalized UTF-8 into (begin, end, id) triples appended to {@code out}. */
     interface Segmenter {
-        void segment(byte[] normalized, int size, IntList out);
+        void segment(byte[] normalized, int size, IntList out, EncodeScratch scratch);
     }
 
     private final SentencePieceModel model;
@@ -93,7 +93,7 @@ public final class SentencePieceTokenizer implements Tokenizer {
 
     @Override
     public int[] encode(String text) {
-        Encoded e = encodeSegments(text);
+        Encoded e = encodeSegments(text, EncodeScratch.get());
         int[] ids = new int[e.segments.size() / 3];
         for (int i = 0; i < ids.length; i++) ids[i] = e.segments.get(3 * i + 2);
         return ids;
@@ -101,7 +101,7 @@ public final class SentencePieceTokenizer implements Tokenizer {
 
     /** The pieces of {@code text}; an unknown piece is the normalized text it covers, not {@code <unk>}. */
     public List<String> encodeAsPieces(String text) {
-        Encoded e = encodeSegments(text);
+        Encoded e = encodeSegments(text, EncodeScratch.get());
         int n = e.segments.size() / 3;
         List<String> pieces = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -116,14 +116,17 @@ public final class SentencePieceTokenizer implements Tokenizer {
     private record Encoded(byte[] normalized, IntList segments) {
     }
 
-    private Encoded encodeSegments(String text) {
-        byte[] in = text.getBytes(StandardCharsets.UTF_8);
-        ByteList norm = new ByteList(in.length + in.length / 2 + 8);
-        normalizer.normalize(in, in.length, norm);
+    /** Encodes into the thread's scratch buffers (valid until its next encode). */
+    private Encoded encodeSegments(String text, EncodeScratch scratch) {
+        int length = scratch.utf8(text);
+        ByteList norm = scratch.normalized;
+        normalizer.normalize(scratch.input, length, norm);
         byte[] s = norm.array();
-        IntList raw = new IntList(Math.max(16, norm.size()));
-        segmenter.segment(s, norm.size(), raw);
-        IntList out = new IntList(raw.size());
+        IntList raw = scratch.raw;
+        raw.clear();
+        segmenter.segment(s, norm.size(), raw, scratch);
+        IntList out = scratch.segments;
+        out.clear();
         boolean prevUnk = false;
         int unk = model.unkId();
         for (int k = 0; k < raw.size(); k += 3) {

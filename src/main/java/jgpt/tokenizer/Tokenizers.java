@@ -9,7 +9,8 @@ import java.util.Locale;
 /**
  * Finds a tokenizer: by name ({@code gpt2}) or from the files in a model folder
  * ({@code tokenizer.json}, else {@code vocab.json} + {@code merges.txt}, else {@code char_tokenizer.json}, else a
- * SentencePiece {@code tokenizer.model}), or from a file ({@link #loadFile}).
+ * SentencePiece {@code tokenizer.model}; a Marian folder's {@code source.spm} + {@code vocab.json} before all but
+ * tokenizer.json), or from a file ({@link #loadFile}).
  * <pre>{@code
  * Tokenizer gpt2 = Tokenizers.byName("gpt2");
  * Tokenizer tok = Tokenizers.load(Path.of("runs/shakespeare"));
@@ -45,6 +46,9 @@ public final class Tokenizers {
         Path chars = modelDir.resolve(CharTokenizer.FILE);
         if (Files.exists(tokenizerJson)) {
             return HfBpeFiles.loadTokenizerJson(tokenizerJson);
+        }
+        if (MarianTokenizer.isMarianFolder(modelDir)) {
+            return MarianTokenizer.load(modelDir);
         }
         if (Files.exists(vocab) || Files.exists(merges)) {
             if (!Files.exists(merges)) {

@@ -15,6 +15,8 @@ final class UnigramEncoder implements SentencePieceTokenizer.Segmenter {
     private final DoubleArrayTrie trie;
     private final float unkScore;
     private final float maxScore;
+    private final float[] scores; // copies of the model's, read in the innermost loop
+    private final byte[] types;
 
     UnigramEncoder(SentencePieceModel model, DoubleArrayTrie pieces) {
         this.model = model;
@@ -30,14 +32,21 @@ final class UnigramEncoder implements SentencePieceTokenizer.Segmenter {
         if (max == Float.MIN_VALUE) max = 0;
         this.unkScore = min - UNK_PENALTY;
         this.maxScore = max;
+        this.scores = new float[model.size()];
+        this.types = new byte[model.size()];
+        for (int i = 0; i < model.size(); i++) {
+            scores[i] = model.score(i);
+            types[i] = model.type(i);
+        }
     }
 
     @Override
-    public void segment(byte[] s, int size, IntList out) {
-        float[] best = new float[size + 1];  // score of the best path ending at each byte position
-        int[] startsAt = new int[size + 1];  // where the last piece of that path starts, -1 = no path yet
-        int[] ids = new int[size + 1];
-        java.util.Arrays.fill(startsAt, -1);
+    public void segment(byte[] s, int size, IntList out, EncodeScratch scratch) {
+        float[] best = scratch.floats(size + 1);  // score of the best path ending at each byte position
+        int[] startsAt = scratch.ints0(size + 1); // where the last piece of that path starts, -1 = no path yet
+        int[] ids = scratch.ints1(size + 1);
+        java.util.Arrays.fill(startsAt, 0, size + 1, -1);
+        best[0] = 0;
         int unkId = model.unkId();
         for (int start = 0; start < size; ) {
             float tillHere = best[start];
@@ -50,14 +59,14 @@ final class UnigramEncoder implements SentencePieceTokenizer.Segmenter {
                 if (node < 0) break;
                 int id = trie.value(node);
                 if (id < 0) continue;
-                byte type = model.type(id);
+                byte type = types[id];
                 if (type == SentencePieceModel.UNUSED) continue;
                 int length = pos - start;
                 if (type == SentencePieceModel.USER_DEFINED) {
                     double candidate = ((float) length * maxScore - 0.1) + tillHere;
                     if (startsAt[pos] == -1 || candidate > best[pos]) set(best, startsAt, ids, pos, (float) candidate, start, id);
                 } else {
-                    float candidate = model.score(id) + tillHere;
+                    float candidate = scores[id] + tillHere;
                     if (startsAt[pos] == -1 || candidate > best[pos]) set(best, startsAt, ids, pos, candidate, start, id);
                 }
                 if (length == mblen) hasSingleNode = true;
@@ -71,13 +80,13 @@ final class UnigramEncoder implements SentencePieceTokenizer.Segmenter {
         }
         int n = 0;
         for (int end = size; end > 0; end = startsAt[end]) n++;
-        int[] path = new int[3 * n]; // backtracking yields the pieces last-first
+        int[] path = scratch.ints2(3 * n); // backtracking yields the pieces last-first
         for (int end = size, k = n - 1; end > 0; end = startsAt[end], k--) {
             path[3 * k] = startsAt[end];
             path[3 * k + 1] = end;
             path[3 * k + 2] = ids[end];
         }
-        out.addAll(path);
+        out.addAll(path, 0, 3 * n);
     }
 
     private static void set(float[] best, int[] startsAt, int[] ids, int at, float score, int start, int id) {
