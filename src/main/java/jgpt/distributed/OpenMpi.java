@@ -69,7 +69,11 @@ public final class OpenMpi implements Collective {
     /** Loads libmpi (JGPT_LIBMPI, else libmpi.so.40 / libmpi.so on the library path) and joins the job. */
     public static OpenMpi init() {
         String given = System.getenv("JGPT_LIBMPI");
-        String[] names = given != null ? new String[] {given} : new String[] {"libmpi.so.40", "libmpi.so"};
+        return init(given != null ? new String[] {given} : new String[] {"libmpi.so.40", "libmpi.so"});
+    }
+
+    /** Joins the job through the first of these libraries that loads; fails unless it is Open MPI's. */
+    static OpenMpi init(String... names) {
         SymbolLookup lib = null;
         for (String name : names) {
             try {

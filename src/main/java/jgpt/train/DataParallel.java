@@ -22,8 +22,10 @@ import jgpt.tensor.Tensor;
  * the inputs, targets and Rng it reads are this object's own arrays, refilled before every step, so a step in the
  * steady state runs no model code and allocates nothing.
  * <p>Across processes (MPI ranks) the batch is cut the same way into {@link #slices} slices, and each rank runs
- * its own consecutive slices. Every rank draws the whole batch and every slice's dropout seed from the same
- * random stream, so two ranks compute exactly what the two in-process replicas of one process compute.
+ * its own consecutive slices. Every rank draws the whole batch and the dropout seeds from the same random stream,
+ * as many as one process draws, so the stream (and every later batch) is the same for any rank count, and two ranks
+ * compute exactly what the two in-process replicas of one process compute. With more slices than one process has
+ * replicas, slices derive their dropout seeds from those draws: the same batches, other dropout masks.
  */
 public final class DataParallel implements IntRangeBody {
     /** Above this many parameters one model uses every core per op (big GEMMs split well; a gradient copy costs memory). */
@@ -37,6 +39,7 @@ public final class DataParallel implements IntRangeBody {
     private final int firstSlice;          // this rank's replica r runs slice firstSlice + r
     private final Collective comm;
     private final float[] lossSum = new float[1];
+    private final long[] seeds;            // dropout seeds drawn per step: as many as one process has replicas
     private final float[] losses;
     private final Tensor[] capturedLoss;
     private final int time;
@@ -55,6 +58,7 @@ public final class DataParallel implements IntRangeBody {
                     + " ranks; each rank needs at least one sequence of the batch");
         }
         this.comm = comm;
+        this.seeds = new long[replicasFor(model, batch)];
         this.firstSlice = comm.rank() * n;
         this.replicas = new Gpt[n];
         this.tapes = new Tape[n];
@@ -98,9 +102,12 @@ public final class DataParallel implements IntRangeBody {
      * mean loss. {@code rng} seeds each replica's dropout.
      */
     public float forwardBackward(int[] batchInputs, int[] batchTargets, float scale, Rng rng) {
-        for (int s = 0; s < rows.length - 1; s++) {
-            long seed = rng.nextLong(); // every slice's seed is drawn, so the stream advances alike on every rank
-            if (s >= firstSlice && s < firstSlice + replicas.length) rngs[s - firstSlice].setState(seed);
+        // as many draws as one process makes, on every rank: the batches that follow are then the same for any rank count
+        for (int k = 0; k < seeds.length; k++) seeds[k] = rng.nextLong();
+        int slices = rows.length - 1;
+        for (int r = 0; r < replicas.length; r++) {
+            int s = firstSlice + r;
+            rngs[r].setState(slices == seeds.length ? seeds[s] : seeds[s * seeds.length / slices] + 0x9E3779B97F4A7C15L * (s + 1));
         }
         this.scale = scale;
         return run(batchInputs, batchTargets, true);
