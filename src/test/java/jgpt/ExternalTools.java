@@ -40,7 +40,11 @@ public final class ExternalTools {
      * @param install how to get it ("apt-get install python3-torch python3-numpy libopenblas0-pthread")
      */
     public static void require(String tool, boolean available, String install) {
-        require(tool, available, install, inCi());
+        boolean ci = inCi();
+        if (!available && !ci && ANNOUNCED.add(tool)) {
+            System.err.println("skipping the tests that need " + tool + ": not available (" + install + ")");
+        }
+        require(tool, available, install, ci);
     }
 
     /** {@link #require(String, boolean, String)} with the CI setting given (tests of this class). */
@@ -48,7 +52,6 @@ public final class ExternalTools {
         if (available) return;
         String message = tool + " is not available (" + install + ")";
         if (ci) fail(message + "; CI=true, so tests needing it fail instead of skipping");
-        if (ANNOUNCED.add(tool)) System.err.println("skipping the tests that need " + tool + ": not available (" + install + ")");
         Assumptions.abort("needs " + message);
     }
 
