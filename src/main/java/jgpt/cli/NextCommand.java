@@ -50,22 +50,24 @@ final class NextCommand implements Callable<Integer> {
 
     static String table(NextTokens n, PromptSource.Prompt prompt) {
         StringBuilder sb = new StringBuilder();
-        sb.append("after ").append(prompt.ids().length).append(" tokens: ");
-        for (int id : prompt.ids()) sb.append('"').append(prompt.label(id)).append("\" ");
+        sb.append("after ").append(prompt.ids().length).append(" tokens:");
+        for (int id : prompt.ids()) sb.append(" \"").append(prompt.label(id)).append('"');
         sb.append("\n\n");
         int w = 6;
         for (int id : n.ids()) w = Math.max(w, prompt.label(id).length() + 2);
         w = Math.min(w, 24);
         sb.append(String.format(Locale.ROOT, "%4s  %-" + w + "s %8s", "rank", "token", "logit"));
-        for (float t : n.temperatures()) sb.append(String.format(Locale.ROOT, "   %-" + (BAR + 7) + "s", "T=" + trim(t)));
-        sb.append('\n');
+        StringBuilder header = new StringBuilder();
+        for (float t : n.temperatures()) header.append(String.format(Locale.ROOT, "   %-" + (BAR + 7) + "s", "T=" + trim(t)));
+        sb.append(header.toString().stripTrailing()).append('\n');
         for (int i = 0; i < n.ids().length; i++) {
-            sb.append(String.format(Locale.ROOT, "%4d  %-" + w + "s %8.3f", i + 1, "\"" + prompt.label(n.ids()[i]) + "\"", n.logits()[i]));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%4d  %-" + w + "s %8.3f", i + 1,
+                    "\"" + prompt.label(n.ids()[i]) + "\"", n.logits()[i]));
             for (int k = 0; k < n.temperatures().length; k++) {
                 float p = n.probs()[i][k];
-                sb.append(String.format(Locale.ROOT, "   %6.4f %s", p, Bars.of(p, BAR)));
+                line.append(String.format(Locale.ROOT, "   %6.4f %s", p, Bars.of(p, BAR)));
             }
-            sb.append('\n');
+            sb.append(line.toString().stripTrailing()).append('\n');
         }
         return sb.toString();
     }
