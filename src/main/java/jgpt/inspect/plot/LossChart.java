@@ -27,6 +27,8 @@ public final class LossChart {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotBackgroundColor(Color.WHITE);
+        chart.getStyler().setXAxisDecimalPattern("#"); // steps are integers; "1,010" labels ran into each other
+        chart.getStyler().setXAxisTickMarkSpacingHint(120);
         List<Double> ts = new ArrayList<>(), tl = new ArrayList<>(), vs = new ArrayList<>(), vl = new ArrayList<>();
         for (LossLog.Row r : log.rows()) {
             if (Float.isFinite(r.trainLoss()) && !Float.isNaN(r.lr())) { ts.add((double) r.step()); tl.add((double) r.trainLoss()); }
