@@ -52,7 +52,7 @@ public final class Generator {
             int next = sampler.sample(logits);
             history[len++] = next;
             produced++;
-            if (listener != null) listener.onToken(next, sampler.lastProbability(), sampler.distribution());
+            if (listener != null) listener.onToken(next, sampler);
             if (next == endOfText || produced == cfg.maxNewTokens()) break;
             if (decoder.cache().isFull()) {
                 decoder.reset();

@@ -14,6 +14,8 @@ public final class Sampler {
     private final float[] probs;
     private final long[] order;
     private float lastProbability;
+    private int kept, greedyPick;
+    private double keptMass;
 
     public Sampler(GenerationConfig cfg, int vocabSize) {
         this.cfg = cfg;
@@ -30,6 +32,28 @@ public final class Sampler {
      * before top-k/top-p filtering. A buffer reused by the next call.
      */
     public float[] distribution() { return probs; }
+
+    /**
+     * How many tokens the last pick was drawn from: those left after top-k and top-p (1 for greedy). They are
+     * {@link #candidate}(0 .. candidates()-1), most likely first.
+     */
+    public int candidates() { return kept; }
+
+    /** The id of the rank-th candidate of the last pick (rank 0 = most likely). */
+    public int candidate(int rank) {
+        checkRank(rank);
+        return cfg.temperature() == 0f ? greedyPick : (int) order[order.length - 1 - rank];
+    }
+
+    /** The rank-th candidate's probability in the distribution the last pick was drawn from (renormalised; 1 for greedy). */
+    public float candidateProbability(int rank) {
+        checkRank(rank);
+        return cfg.temperature() == 0f ? 1f : (float) (probOf(order[order.length - 1 - rank]) / keptMass);
+    }
+
+    private void checkRank(int rank) {
+        if (rank < 0 || rank >= kept) throw new IndexOutOfBoundsException("rank " + rank + " of " + kept + " candidates");
+    }
 
     /** Softmax of logits / temperature (temperature 0 treated as 1) into {@code out}. */
     public static void softmax(float[] logits, float temperature, float[] out) {
@@ -52,6 +76,8 @@ public final class Sampler {
             int best = 0;
             for (int i = 1; i < v; i++) if (logits[i] > logits[best]) best = i;
             lastProbability = probs[best];
+            kept = 1;
+            greedyPick = best;
             return best;
         }
         // sort (probability, id) pairs descending; non-negative float bits order like the floats
@@ -65,6 +91,8 @@ public final class Sampler {
             kept++;
             if (cumulative >= cfg.topP()) break;
         }
+        this.kept = kept;
+        keptMass = cumulative;
         double u = rng.nextDouble() * cumulative;
         double acc = 0;
         for (int r = 0; r < kept; r++) {

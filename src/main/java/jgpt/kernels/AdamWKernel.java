@@ -18,6 +18,15 @@ public final class AdamWKernel {
     /** The update over p[from, to) with Vector API loops; {@link #stepScalar} is its specification. */
     public static void step(float[] p, float[] g, float gradScale, float[] m, float[] v, int from, int to,
                             float lr, float beta1, float beta2, float eps, float weightDecay, int t) {
+        step(p, 0, g, gradScale, m, v, from, to, lr, beta1, beta2, eps, weightDecay, t);
+    }
+
+    /**
+     * The update of p[from + pShift, to + pShift) from g, m and v over [from, to): an optimizer shard (ZeRO-1)
+     * keeps its gradients and moments packed from index 0 while its parameters sit inside the whole model's.
+     */
+    public static void step(float[] p, int pShift, float[] g, float gradScale, float[] m, float[] v, int from, int to,
+                            float lr, float beta1, float beta2, float eps, float weightDecay, int t) {
         float decay = 1f - lr * weightDecay;
         float stepSize = lr / (float) (1.0 - Math.pow(beta1, t));
         float invSqrtBc2 = (float) (1.0 / Math.sqrt(1.0 - Math.pow(beta2, t)));
@@ -29,13 +38,19 @@ public final class AdamWKernel {
             mi.intoArray(m, i);
             vi.intoArray(v, i);
             FloatVector denom = vi.lanewise(VectorOperators.SQRT).mul(invSqrtBc2).add(eps);
-            FloatVector.fromArray(S, p, i).mul(decay).sub(mi.mul(stepSize).div(denom)).intoArray(p, i);
+            FloatVector.fromArray(S, p, i + pShift).mul(decay).sub(mi.mul(stepSize).div(denom)).intoArray(p, i + pShift);
         }
-        if (i < to) stepScalar(p, g, gradScale, m, v, i, to, lr, beta1, beta2, eps, weightDecay, t);
+        if (i < to) stepScalar(p, pShift, g, gradScale, m, v, i, to, lr, beta1, beta2, eps, weightDecay, t);
     }
 
     /** The plain-loop specification of {@link #step}. */
     public static void stepScalar(float[] p, float[] g, float gradScale, float[] m, float[] v, int from, int to,
+                            float lr, float beta1, float beta2, float eps, float weightDecay, int t) {
+        stepScalar(p, 0, g, gradScale, m, v, from, to, lr, beta1, beta2, eps, weightDecay, t);
+    }
+
+    /** The plain-loop specification of {@link #step(float[], int, float[], float, float[], float[], int, int, float, float, float, float, float, int)}. */
+    public static void stepScalar(float[] p, int pShift, float[] g, float gradScale, float[] m, float[] v, int from, int to,
                             float lr, float beta1, float beta2, float eps, float weightDecay, int t) {
         float decay = 1f - lr * weightDecay;
         float bc1 = (float) (1.0 - Math.pow(beta1, t));
@@ -49,7 +64,7 @@ public final class AdamWKernel {
             m[i] = mi;
             v[i] = vi;
             float denom = (float) Math.sqrt(vi) * invSqrtBc2 + eps;
-            p[i] = p[i] * decay - stepSize * mi / denom;
+            p[i + pShift] = p[i + pShift] * decay - stepSize * mi / denom;
         }
     }
 }
