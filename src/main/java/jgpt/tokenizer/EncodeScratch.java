@@ -13,7 +13,9 @@ final class EncodeScratch {
     final IntList raw = new IntList(256);
     final IntList segments = new IntList(256);
     private float[] floats = new float[256];
-    private int[] ints0 = new int[256], ints1 = new int[256], ints2 = new int[256];
+    private int[] ints0 = new int[256], ints1 = new int[256], ints2 = new int[256], ints3 = new int[256], ints4 = new int[256];
+    /** The BPE merge queue, emptied and reused. */
+    final SentencePieceBpe.Agenda agenda = new SentencePieceBpe.Agenda(256);
 
     static EncodeScratch get() {
         return PER_THREAD.get();
@@ -62,6 +64,16 @@ final class EncodeScratch {
     int[] ints1(int n) {
         if (ints1.length < n) ints1 = new int[Math.max(n, 2 * ints1.length)];
         return ints1;
+    }
+
+    int[] ints3(int n) {
+        if (ints3.length < n) ints3 = new int[Math.max(n, 2 * ints3.length)];
+        return ints3;
+    }
+
+    int[] ints4(int n) {
+        if (ints4.length < n) ints4 = new int[Math.max(n, 2 * ints4.length)];
+        return ints4;
     }
 
     int[] ints2(int n) {

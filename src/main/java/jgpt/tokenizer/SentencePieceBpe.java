@@ -13,22 +13,26 @@ final class SentencePieceBpe implements SentencePieceTokenizer.Segmenter {
     private final SentencePieceModel model;
     private final DoubleArrayTrie pieces;
     private final DoubleArrayTrie userDefined; // null when the model has none
+    private final boolean hasUnused;
 
     SentencePieceBpe(SentencePieceModel model, DoubleArrayTrie pieces, DoubleArrayTrie userDefined) {
         this.model = model;
         this.pieces = pieces;
         this.userDefined = userDefined;
+        boolean unused = false;
+        for (int i = 0; i < model.size(); i++) unused |= model.type(i) == SentencePieceModel.UNUSED;
+        this.hasUnused = unused;
     }
 
     @Override
     public void segment(byte[] s, int size, IntList out, EncodeScratch scratch) {
         // symbols: a doubly linked list over the text; a merged-away symbol has length 0
-        int[] begin = new int[size], len = new int[size], prev = new int[size], next = new int[size];
-        boolean[] freeze = new boolean[size];
+        int[] begin = scratch.ints0(size), len = scratch.ints1(size), prev = scratch.ints2(size), next = scratch.ints3(size);
+        int[] freeze = scratch.ints4(size); // 1 = a user-defined symbol, never merged
         int n = 0;
         for (int pos = 0; pos < size; n++) {
             int m = userDefined == null ? 0 : userDefined.longestPrefix(s, pos, size);
-            freeze[n] = m > 0;
+            freeze[n] = m > 0 ? 1 : 0;
             if (m == 0) m = SentencePieceNormalizer.oneCharLength(s, pos, size);
             begin[n] = pos;
             len[n] = m;
@@ -36,8 +40,9 @@ final class SentencePieceBpe implements SentencePieceTokenizer.Segmenter {
             pos += m;
             next[n] = pos == size ? -1 : n + 1;
         }
-        Agenda agenda = new Agenda(Math.max(16, 2 * n));
-        Map<Integer, Integer> splitOfUnused = new HashMap<>(); // unused piece id -> byte length of its left half
+        Agenda agenda = scratch.agenda;
+        agenda.clear();
+        Map<Integer, Integer> splitOfUnused = hasUnused ? new HashMap<>() : null; // unused piece id -> byte length of its left half
         for (int i = 1; i < n; i++) maybeAdd(s, i - 1, i, begin, len, freeze, agenda, splitOfUnused);
         while (!agenda.isEmpty()) {
             int top = agenda.pop();
@@ -53,9 +58,9 @@ final class SentencePieceBpe implements SentencePieceTokenizer.Segmenter {
         for (int i = n == 0 ? -1 : 0; i >= 0; i = next[i]) resegment(s, begin[i], begin[i] + len[i], splitOfUnused, out);
     }
 
-    private void maybeAdd(byte[] s, int left, int right, int[] begin, int[] len, boolean[] freeze, Agenda agenda,
+    private void maybeAdd(byte[] s, int left, int right, int[] begin, int[] len, int[] freeze, Agenda agenda,
                           Map<Integer, Integer> splitOfUnused) {
-        if (freeze[left] || freeze[right]) return;
+        if (freeze[left] != 0 || freeze[right] != 0) return;
         int from = begin[left], size = len[left] + len[right];
         int id = lookup(s, from, from + size);
         if (id < 0) return;
@@ -66,7 +71,7 @@ final class SentencePieceBpe implements SentencePieceTokenizer.Segmenter {
     private void resegment(byte[] s, int from, int to, Map<Integer, Integer> splitOfUnused, IntList out) {
         int id = lookup(s, from, to);
         if (id < 0) id = model.pieceToId(new String(s, from, to - from, java.nio.charset.StandardCharsets.UTF_8));
-        Integer split = model.type(id) == SentencePieceModel.UNUSED ? splitOfUnused.get(id) : null;
+        Integer split = splitOfUnused != null && model.type(id) == SentencePieceModel.UNUSED ? splitOfUnused.get(id) : null;
         if (split == null) {
             out.add(from);
             out.add(to);
@@ -85,7 +90,7 @@ final class SentencePieceBpe implements SentencePieceTokenizer.Segmenter {
     }
 
     /** A max-heap of candidate merges: highest score first, then the leftmost. */
-    private static final class Agenda {
+    static final class Agenda {
         float[] score;
         int[] left, right, size, heap;
         int count, heapSize;
@@ -96,6 +101,11 @@ final class SentencePieceBpe implements SentencePieceTokenizer.Segmenter {
             right = new int[capacity];
             size = new int[capacity];
             heap = new int[capacity];
+        }
+
+        void clear() {
+            count = 0;
+            heapSize = 0;
         }
 
         boolean isEmpty() {

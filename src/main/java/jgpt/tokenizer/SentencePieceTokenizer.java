@@ -235,6 +235,25 @@ public final class SentencePieceTokenizer implements Tokenizer {
         return ok ? len : 0;
     }
 
+    /**
+     * Streams ids as text: each piece's surface with {@code ▁} as a space (so, unlike {@link #decode(int[])}, a
+     * leading space is kept), byte pieces as their bytes, control pieces as nothing.
+     */
+    @Override
+    public StreamingDecoder streamingDecoder() {
+        return new StreamingDecoder(id -> {
+            byte type = model.type(id);
+            String surface = switch (type) {
+                case SentencePieceModel.CONTROL -> "";
+                case SentencePieceModel.UNKNOWN -> model.unkSurface();
+                case SentencePieceModel.BYTE -> null;
+                default -> model.piece(id).replace('\u2581', ' ');
+            };
+            return surface == null ? new byte[] {(byte) SentencePieceModel.byteValue(model.piece(id))}
+                    : surface.getBytes(StandardCharsets.UTF_8);
+        });
+    }
+
     /** The piece of {@code id}. */
     public String idToPiece(int id) {
         return model.piece(id);
