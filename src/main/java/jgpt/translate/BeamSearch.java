@@ -87,8 +87,8 @@ public final class BeamSearch {
                     int r = i * k + b;
                     logSoftmax(logits, r * v, v);
                     ban(logits, r * v, st.badWords());
-                    if (forceEos) {
-                        for (int j = 0; j < v; j++) if (j != st.forcedEos()) logits[r * v + j] = Float.NEGATIVE_INFINITY;
+                    if (forceEos) { // HF's ForcedEOSTokenLogitsProcessor: eos gets log-probability 0, the rest -inf
+                        for (int j = 0; j < v; j++) logits[r * v + j] = j == st.forcedEos() ? 0f : Float.NEGATIVE_INFINITY;
                     }
                 }
                 topCandidates(logits, i * k, k, v, scores, candScore, candToken, candBeam);

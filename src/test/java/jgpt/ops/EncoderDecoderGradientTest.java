@@ -55,4 +55,29 @@ class EncoderDecoderGradientTest {
             }
         }
     }
+
+    /** Label smoothing: value against the formula written out, gradient against finite differences. */
+    @Test void labelSmoothedCrossEntropy() {
+        Tensor logits = GradCheck.random(rng, 2, 2, 3, 7);
+        int[] targets = {3, -1, 0, 6, 2, -1};
+        float eps = 0.1f;
+        GradCheck.check("label-smoothed cross-entropy", t -> CrossEntropy.apply(t, logits, targets, eps), logits);
+        double want = 0;
+        int kept = 0;
+        for (int r = 0; r < 6; r++) {
+            if (targets[r] < 0) continue;
+            double max = Double.NEGATIVE_INFINITY, sum = 0, mean = 0;
+            for (int j = 0; j < 7; j++) max = Math.max(max, logits.get(r * 7 + j));
+            for (int j = 0; j < 7; j++) {
+                sum += Math.exp(logits.get(r * 7 + j) - max);
+                mean += logits.get(r * 7 + j) / 7.0;
+            }
+            double lse = max + Math.log(sum);
+            want += lse - (1 - eps) * logits.get(r * 7 + targets[r]) - eps * mean;
+            kept++;
+        }
+        jgpt.autograd.Tape tape = new jgpt.autograd.Tape();
+        tape.setGradEnabled(false);
+        org.junit.jupiter.api.Assertions.assertEquals(want / kept, CrossEntropy.apply(tape, logits, targets, eps).get(0), 1e-5);
+    }
 }
