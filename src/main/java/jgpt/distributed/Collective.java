@@ -28,11 +28,10 @@ public interface Collective extends AutoCloseable {
     void broadcast(byte[] buf);
 
     /**
-     * Sums {@code buf} over all ranks and leaves on each rank r only its block, the sum of
-     * buf[displs[r], displs[r] + counts[r]), packed at buf[0, counts[r]) (MPI_Reduce_scatter in place);
-     * the rest of buf is undefined afterwards. Blocks are contiguous: displs[r] = counts[0] + ... + counts[r-1].
+     * Sums {@code buf} over all ranks, each rank r receiving only its block buf[displs[r], displs[r] + counts[r])
+     * (in place, as MPI_Reduce_scatter does but left where it was); the rest of buf is undefined afterwards.
      */
-    void reduceScatterSum(float[] buf, int[] counts);
+    void reduceScatterSum(float[] buf, int[] counts, int[] displs);
 
     /**
      * Each rank r holds its block in buf[displs[r], displs[r] + counts[r]); afterwards every rank holds every

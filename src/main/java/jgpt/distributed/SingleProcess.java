@@ -12,7 +12,7 @@ public final class SingleProcess implements Collective {
 
     @Override public void broadcast(byte[] buf) {}
 
-    @Override public void reduceScatterSum(float[] buf, int[] counts) {}
+    @Override public void reduceScatterSum(float[] buf, int[] counts, int[] displs) {}
 
     @Override public void allGather(float[] buf, int[] counts, int[] displs) {}
 

@@ -9,8 +9,8 @@ import jgpt.nn.Parameters;
  * AdamW (Loshchilov and Hutter 2019) with torch.optim.AdamW semantics. Weight decay applies only to the
  * parameters flagged for it (matrices and embeddings, rank >= 2), as nanoGPT configures its groups.
  * Moments live in two flat arrays parallel to the parameter array, or, for an optimizer shard (ZeRO stage 1),
- * parallel to one range of it: the shard updates only the parameters in its range, from gradients packed at the
- * front of the gradient array (where a reduce-scatter leaves them).
+ * parallel to one range of it: the shard updates only the parameters in its range (whose gradients a
+ * reduce-scatter summed across ranks).
  * <pre>{@code
  * AdamW opt = new AdamW(model.parameters(), 0.9f, 0.95f, 1e-8f, 0.1f);
  * opt.step(lr);                                              // or, clipping as it updates:
@@ -29,7 +29,7 @@ public final class AdamW {
         this(params, beta1, beta2, eps, weightDecay, 0, params.count());
     }
 
-    /** The shard that updates parameters [lo, hi) only, reading their gradients from grad[0, hi - lo). */
+    /** The shard that updates parameters [lo, hi) only, keeping moments for them alone. */
     public AdamW(Parameters params, float beta1, float beta2, float eps, float weightDecay, int lo, int hi) {
         if (lo < 0 || hi < lo || hi > params.count()) throw new IllegalArgumentException("bad shard [" + lo + ", " + hi + ")");
         this.params = params;
@@ -41,8 +41,8 @@ public final class AdamW {
         this.weightDecay = weightDecay;
         this.m = new float[hi - lo];
         this.v = new float[hi - lo];
-        this.update = (from, to) -> AdamWKernel.step(params.data(), lo, params.grad(), gradScale, m, v,
-                base - lo + from, base - lo + to, lr, beta1, beta2, eps, decay, step);
+        this.update = (from, to) -> AdamWKernel.step(params.data(), params.grad(), gradScale, m, v, lo,
+                base + from, base + to, lr, beta1, beta2, eps, decay, step);
     }
 
     /** Applies one update with learning rate {@code lr} using the gradients in the parameter set. */

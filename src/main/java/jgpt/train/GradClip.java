@@ -18,18 +18,19 @@ public final class GradClip {
     private final double[] partial;
     private final Split.PartBody squares;
 
-    private final int length;
+    private final int lo, length;
 
     public GradClip(float[] g) {
-        this(g, g.length);
+        this(g, 0, g.length);
     }
 
-    /** Over g[0, length) only: an optimizer shard's gradients, packed at the front (see {@link AdamW}). */
-    public GradClip(float[] g, int length) {
+    /** Over g[lo, hi) only: an optimizer shard's gradients (see {@link AdamW}). */
+    public GradClip(float[] g, int lo, int hi) {
         this.g = g;
-        this.length = length;
+        this.lo = lo;
+        this.length = hi - lo;
         this.partial = new double[Split.parts(length, Split.MIN_ITEMS)];
-        this.squares = (part, from, to) -> partial[part] = sumOfSquares(g, from, to);
+        this.squares = (part, from, to) -> partial[part] = sumOfSquares(g, lo + from, lo + to);
     }
 
     /** The global L2 norm of the gradient. */

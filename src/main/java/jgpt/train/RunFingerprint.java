@@ -29,7 +29,7 @@ final class RunFingerprint {
         for (int i = 0; i < mine.length; i++) differing[i] = root.getLong() == mine[i] ? 0 : 1;
         comm.allReduceSum(differing);
         List<String> which = new ArrayList<>();
-        for (int i = 0; i < mine.length; i++) if (differing[i] > 0) which.add(PARTS[i] + " (" + (int) differing[i] + " ranks)");
+        for (int i = 0; i < mine.length; i++) if (differing[i] > 0) which.add(PARTS[i] + " (" + (int) differing[i] + " of " + comm.size() + " ranks)");
         if (!which.isEmpty()) {
             throw new UserException("ranks differ from rank 0 in " + String.join(", ", which)
                     + "; every rank must run the same command on the same data (and resume the same checkpoint)");

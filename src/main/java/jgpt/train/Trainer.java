@@ -79,7 +79,7 @@ public final class Trainer {
         int lo = zero ? shardDispls[comm.rank()] : 0, hi = zero ? lo + shardCounts[comm.rank()] : count;
         this.optimizer = new AdamW(model.parameters(), cfg.beta1(), cfg.beta2(), 1e-8f, cfg.weightDecay(), lo, hi);
         if (cfg.freezeEmbeddings()) optimizer.freeze("wte.weight", "wpe.weight");
-        this.gradClip = new GradClip(model.parameters().grad(), hi - lo);
+        this.gradClip = new GradClip(model.parameters().grad(), lo, hi);
         if (cfg.seqLen() > model.config().blockSize()) {
             throw new jgpt.UserException("--seq-len " + cfg.seqLen() + " exceeds the model's context " + model.config().blockSize());
         }
@@ -222,7 +222,7 @@ public final class Trainer {
     private void sumAcrossRanks() {
         long t0 = System.nanoTime();
         float[] grad = model.parameters().grad();
-        if (zero) comm.reduceScatterSum(grad, shardCounts);
+        if (zero) comm.reduceScatterSum(grad, shardCounts, shardDispls);
         else comm.allReduceSum(grad, 0, grad.length);
         commNanos += System.nanoTime() - t0;
         commSteps++;

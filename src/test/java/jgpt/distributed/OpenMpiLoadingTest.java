@@ -26,7 +26,7 @@ class OpenMpiLoadingTest {
         Collective c = new SingleProcess();
         float[] g = {1f, 2f, 3f};
         c.allReduceSum(g, 0, 3);
-        c.reduceScatterSum(g, new int[] {3});
+        c.reduceScatterSum(g, new int[] {3}, new int[] {0});
         c.allGather(g, new int[] {3}, new int[] {0});
         assertEquals(0, c.rank());
         assertEquals(1, c.size());
