@@ -51,6 +51,18 @@ public final class Sampler {
         return cfg.temperature() == 0f ? 1f : (float) (probOf(order[order.length - 1 - rank]) / keptMass);
     }
 
+    /** Total {@link #distribution} probability of the last pick's candidates: a candidate's sampling probability is its share of it. */
+    public double keptMass() { return keptMass; }
+
+    /**
+     * The id of rank r (0 = most likely) in the last draw's {@link #distribution}, for r in [0, vocab), candidates
+     * or not; only after a draw at temperature > 0 (greedy does not rank).
+     */
+    public int rankedId(int r) {
+        if (cfg.temperature() == 0f) throw new IllegalStateException("greedy sampling does not rank the vocabulary");
+        return (int) order[order.length - 1 - r];
+    }
+
     private void checkRank(int rank) {
         if (rank < 0 || rank >= kept) throw new IndexOutOfBoundsException("rank " + rank + " of " + kept + " candidates");
     }
@@ -77,6 +89,7 @@ public final class Sampler {
             for (int i = 1; i < v; i++) if (logits[i] > logits[best]) best = i;
             lastProbability = probs[best];
             kept = 1;
+            keptMass = probs[best];
             greedyPick = best;
             return best;
         }

@@ -26,9 +26,9 @@ public final class Decoder {
     private final Gpt model;
     private final GptConfig cfg;
     private final WeightFormat format;
-    private final KvCache cache;
-    private DecodeMatrix[] qkvW, projW, fcW, outW; // converted on first use by next()
-    private final DecodeMatrix logitsW;
+    private KvCache cache;
+    DecodeMatrix[] qkvW, projW, fcW, outW; // converted on first use by next() (convertWeights)
+    final DecodeMatrix logitsW;
     private final MatVec mv = new MatVec();
     private final DecodeAttention attention;
     private final float[] x, a, qkv, y, h, tmp, logits;
@@ -39,10 +39,15 @@ public final class Decoder {
 
     /** Converts the model's matrices to {@code format} once (on first need); the model must not change afterwards. */
     public Decoder(Gpt model, WeightFormat format) {
+        this(model, format, new KvCache(model.config()));
+    }
+
+    /** Feeding {@code cache} (a {@link BatchDecoder} switches it between sequences with {@link #attach}). */
+    Decoder(Gpt model, WeightFormat format, KvCache cache) {
         this.model = model;
         this.cfg = model.config();
         this.format = format;
-        this.cache = new KvCache(cfg);
+        this.cache = cache;
         attention = new DecodeAttention(cfg);
         int c = cfg.nEmbd();
         logitsW = DecodeMatrix.fromRows(format, model.wte.data(), model.wte.offset(), cfg.vocabSize(), c); // fp32: no copy
@@ -60,7 +65,7 @@ public final class Decoder {
      * {@link #weightBytesPerToken}): an fp32 prefill multiplies the model's own [in, out] weights, so a decoder that
      * only reads prompts (inspection, scoring a prompt) never pays for the copy or its memory.
      */
-    private void convertWeights() {
+    void convertWeights() {
         if (qkvW != null) return;
         int c = cfg.nEmbd(), n = cfg.nLayer();
         qkvW = new DecodeMatrix[n];
@@ -113,6 +118,28 @@ public final class Decoder {
         LayerNormKernel.forward(residuals, off, normed, 0, model.lnF.weight.data(), model.lnF.weight.offset(),
                 biasData(model.lnF.bias), biasOffset(model.lnF.bias), null, null, rows, c, model.lnF.eps());
         Gemm.sgemm(false, true, rows, v, c, normed, 0, c, model.wte.data(), model.wte.offset(), c, out, 0, v, false);
+    }
+
+    /** Feeds another cache from now on (weights are shared, positions are the cache's own). */
+    void attach(KvCache other) { cache = other; }
+
+    /**
+     * One chunk of {@link #prefill}: tokens[from, from + p) with p at most {@link #PREFILL_CHUNK}; returns the
+     * logits after the prompt's last token when the chunk ends the prompt, else null. Feeding a prompt in chunks
+     * at multiples of PREFILL_CHUNK computes exactly what one {@link #prefill} call does.
+     */
+    float[] prefillChunk(int[] tokens, int from, int p) {
+        if (p > PREFILL_CHUNK || p > cache.capacity() - cache.length()) throw new IllegalStateException("chunk of " + p + " does not fit");
+        for (int i = from; i < from + p; i++) checkToken(tokens[i]);
+        boolean last = from + p == tokens.length;
+        if (format != WeightFormat.F32) {
+            float[] out = null;
+            for (int i = from; i < from + p; i++) out = next(tokens[i]);
+            return last ? out : null;
+        }
+        if (prefill == null) prefill = new Prefill();
+        prefill.chunk(tokens, from, p);
+        return last ? logits : null;
     }
 
     /** Forgets all positions. */
