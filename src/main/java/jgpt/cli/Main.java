@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "gpt", mixinStandardHelpOptions = true, version = "jgpt 0.1.0",
         description = "Train, run and inspect GPT-2 models in pure Java.",
-        subcommands = {TrainCommand.class, GenerateCommand.class, ScoreCommand.class, InfoCommand.class,
+        subcommands = {TrainCommand.class, GenerateCommand.class, ChatCommand.class, ScoreCommand.class, InfoCommand.class,
                 TokenizeCommand.class, PrepareCommand.class, TrainTokenizerCommand.class, ExportCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {

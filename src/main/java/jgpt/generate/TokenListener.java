@@ -9,4 +9,9 @@ public interface TokenListener {
      * @param distribution the full next-token softmax (temperature applied); only valid during this call
      */
     void onToken(int token, float probability, float[] distribution);
+
+    /** Asked after each token: true ends the generation there (e.g. the text now ends with a stop string). */
+    default boolean stopRequested() {
+        return false;
+    }
 }
