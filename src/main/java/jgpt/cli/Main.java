@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         description = "Train, run and inspect GPT-2 models in pure Java.",
         subcommands = {TrainCommand.class, GenerateCommand.class, ChatCommand.class, ScoreCommand.class, InfoCommand.class,
                 TokenizeCommand.class, PrepareCommand.class, TrainTokenizerCommand.class, ExportCommand.class, BenchCommand.class,
+                ServeCommand.class, BenchServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {
     static final int USER_ERROR = 2;

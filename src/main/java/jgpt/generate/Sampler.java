@@ -14,6 +14,8 @@ public final class Sampler {
     private final float[] probs;
     private final long[] order;
     private float lastProbability;
+    private int lastKept;
+    private double lastKeptMass;
 
     public Sampler(GenerationConfig cfg, int vocabSize) {
         this.cfg = cfg;
@@ -30,6 +32,21 @@ public final class Sampler {
      * before top-k/top-p filtering. A buffer reused by the next call.
      */
     public float[] distribution() { return probs; }
+
+    /** How many tokens the last draw was restricted to by top-k and top-p (1 for greedy). */
+    public int lastKept() { return lastKept; }
+
+    /** Total {@link #distribution} probability of those tokens: a kept token's sampling probability is its share of it. */
+    public double lastKeptMass() { return lastKeptMass; }
+
+    /**
+     * The id of rank r (0 = most likely) in the last draw's {@link #distribution}, for r in [0, vocab); only
+     * after a draw at temperature > 0 (greedy does not rank).
+     */
+    public int rankedId(int r) {
+        if (cfg.temperature() == 0f) throw new IllegalStateException("greedy sampling does not rank the vocabulary");
+        return (int) order[order.length - 1 - r];
+    }
 
     /** Softmax of logits / temperature (temperature 0 treated as 1) into {@code out}. */
     public static void softmax(float[] logits, float temperature, float[] out) {
@@ -52,6 +69,8 @@ public final class Sampler {
             int best = 0;
             for (int i = 1; i < v; i++) if (logits[i] > logits[best]) best = i;
             lastProbability = probs[best];
+            lastKept = 1;
+            lastKeptMass = probs[best];
             return best;
         }
         // sort (probability, id) pairs descending; non-negative float bits order like the floats
@@ -65,6 +84,8 @@ public final class Sampler {
             kept++;
             if (cumulative >= cfg.topP()) break;
         }
+        lastKept = kept;
+        lastKeptMass = cumulative;
         double u = rng.nextDouble() * cumulative;
         double acc = 0;
         for (int r = 0; r < kept; r++) {

@@ -50,29 +50,39 @@ public final class Bf16Gemv {
 
     /** xs[0, n) = even elements of x[xOff, +k), xs[n, 2n) = odd ones (n = ints(k), zero-padded). */
     public static void splitInput(float[] x, int xOff, int k, float[] xs) {
+        splitInput(x, xOff, k, xs, 0);
+    }
+
+    /** As above into xs[xsOff, +2*ints(k)). */
+    public static void splitInput(float[] x, int xOff, int k, float[] xs, int xsOff) {
         int n = ints(k);
         for (int j = 0; j < n; j++) {
-            xs[j] = x[xOff + 2 * j];
-            xs[n + j] = 2 * j + 1 < k ? x[xOff + 2 * j + 1] : 0f;
+            xs[xsOff + j] = x[xOff + 2 * j];
+            xs[xsOff + n + j] = 2 * j + 1 < k ? x[xOff + 2 * j + 1] : 0f;
         }
     }
 
     /** y[yOff + r] = packed row r (at w[wOff + r*ints(k)]) · x for r in [r0, r1); xs from {@link #splitInput}. */
     public static void rows(int[] w, int wOff, int k, float[] xs, float[] y, int yOff, int r0, int r1) {
+        rows(w, wOff, k, xs, 0, y, yOff, r0, r1);
+    }
+
+    /** As above with the split input at xs[xsOff, +2*ints(k)) (one of several inputs of a batch). */
+    public static void rows(int[] w, int wOff, int k, float[] xs, int xsOff, float[] y, int yOff, int r0, int r1) {
         int n = ints(k);
         // Rows r and r + half together: two streams from memory far apart keep more cache misses in flight.
         int half = n % L == 0 ? (r1 - r0) / 2 : 0;
-        for (int r = r0; r < r0 + half; r++) pair(w, wOff + r * n, half * n, n, xs, y, yOff + r, half);
-        for (int r = r0 + 2 * half; r < r1; r++) y[yOff + r] = dot(w, wOff + r * n, n, xs);
+        for (int r = r0; r < r0 + half; r++) pair(w, wOff + r * n, half * n, n, xs, xsOff, y, yOff + r, half);
+        for (int r = r0 + 2 * half; r < r1; r++) y[yOff + r] = dot(w, wOff + r * n, n, xs, xsOff);
     }
 
     /** y[yi] and y[yi + yFar] for the packed rows at w[wi] and w[wi + wFar]; n a multiple of L. */
-    private static void pair(int[] w, int wi, int wFar, int n, float[] xs, float[] y, int yi, int yFar) {
+    private static void pair(int[] w, int wi, int wFar, int n, float[] xs, int xo, float[] y, int yi, int yFar) {
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
         FloatVector u0 = FloatVector.zero(S), u1 = FloatVector.zero(S);
         int wj = wi + wFar;
         for (int j = 0; j < n; j += L) {
-            FloatVector even = FloatVector.fromArray(S, xs, j), odd = FloatVector.fromArray(S, xs, n + j);
+            FloatVector even = FloatVector.fromArray(S, xs, xo + j), odd = FloatVector.fromArray(S, xs, xo + n + j);
             IntVector v = IntVector.fromArray(I, w, wi + j), u = IntVector.fromArray(I, w, wj + j);
             s0 = low(v).fma(even, s0);
             u0 = low(u).fma(even, u0);
@@ -101,18 +111,18 @@ public final class Bf16Gemv {
     }
 
     /** One row with the same arithmetic as {@link #pair}, so a row's value does not depend on how rows are split. */
-    private static float dot(int[] w, int wi, int n, float[] xs) {
+    private static float dot(int[] w, int wi, int n, float[] xs, int xo) {
         FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
         int j = 0;
         for (; j + L <= n; j += L) {
             IntVector v = IntVector.fromArray(I, w, wi + j);
-            s0 = low(v).fma(FloatVector.fromArray(S, xs, j), s0);
-            s1 = high(v).fma(FloatVector.fromArray(S, xs, n + j), s1);
+            s0 = low(v).fma(FloatVector.fromArray(S, xs, xo + j), s0);
+            s1 = high(v).fma(FloatVector.fromArray(S, xs, xo + n + j), s1);
         }
         float d = VecMath.sum(VecMath.typed(s0).add(s1));
         for (; j < n; j++) {
             int v = w[wi + j];
-            d += Float.intBitsToFloat(v << 16) * xs[j] + Float.intBitsToFloat(v & 0xFFFF0000) * xs[n + j];
+            d += Float.intBitsToFloat(v << 16) * xs[xo + j] + Float.intBitsToFloat(v & 0xFFFF0000) * xs[xo + n + j];
         }
         return d;
     }

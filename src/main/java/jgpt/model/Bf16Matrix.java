@@ -33,4 +33,12 @@ final class Bf16Matrix implements DecodeMatrix {
     @Override public void multiply(float[] x, float[] y, int r0, int r1) {
         Bf16Gemv.rows(data, 0, cols, xs, y, 0, r0, r1);
     }
+
+    @Override public int preparedLength() { return xs.length; }
+
+    @Override public void prepareInto(float[] x, int xOff, float[] p, int pOff) { Bf16Gemv.splitInput(x, xOff, cols, p, pOff); }
+
+    @Override public void multiplyPrepared(float[] p, int pOff, float[] y, int yOff, int r0, int r1) {
+        Bf16Gemv.rows(data, 0, cols, p, pOff, y, yOff, r0, r1);
+    }
 }

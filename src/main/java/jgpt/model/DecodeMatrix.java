@@ -18,6 +18,18 @@ interface DecodeMatrix {
     /** y[r] = row r · x[0, cols) for r in [r0, r1); x as last passed to {@link #prepare}. */
     void multiply(float[] x, float[] y, int r0, int r1);
 
+    /** Floats of one input in the form {@link #multiplyPrepared} reads (batched decoding keeps one per row). */
+    default int preparedLength() { return cols(); }
+
+    /** Writes x[xOff, +cols) in the form {@link #multiplyPrepared} reads to p[pOff, +preparedLength()). */
+    default void prepareInto(float[] x, int xOff, float[] p, int pOff) { System.arraycopy(x, xOff, p, pOff, cols()); }
+
+    /**
+     * y[yOff + r] = row r · x for r in [r0, r1), x prepared at p[pOff] by {@link #prepareInto}; the same
+     * arithmetic as {@link #multiply}, so a row's result does not depend on how many inputs share the matrix.
+     */
+    void multiplyPrepared(float[] p, int pOff, float[] y, int yOff, int r0, int r1);
+
     /** A copy of an HF Conv1D weight stored [in, out] at src[off], transposed to [out, in]. */
     static DecodeMatrix fromInOut(WeightFormat f, float[] src, int off, int in, int out) {
         float[] t = new float[in * out];

@@ -26,9 +26,9 @@ public final class Decoder {
     private final Gpt model;
     private final GptConfig cfg;
     private final WeightFormat format;
-    private final KvCache cache;
-    private final DecodeMatrix[] qkvW, projW, fcW, outW;
-    private final DecodeMatrix logitsW;
+    private KvCache cache;
+    final DecodeMatrix[] qkvW, projW, fcW, outW;
+    final DecodeMatrix logitsW;
     private final MatVec mv = new MatVec();
     private final DecodeAttention attention;
     private final float[] x, a, qkv, y, h, tmp, logits;
@@ -38,10 +38,15 @@ public final class Decoder {
 
     /** Converts the model's matrices to {@code format} once; the model must not change afterwards. */
     public Decoder(Gpt model, WeightFormat format) {
+        this(model, format, new KvCache(model.config()));
+    }
+
+    /** Feeding {@code cache} (a {@link BatchDecoder} switches it between sequences with {@link #attach}). */
+    Decoder(Gpt model, WeightFormat format, KvCache cache) {
         this.model = model;
         this.cfg = model.config();
         this.format = format;
-        this.cache = new KvCache(cfg);
+        this.cache = cache;
         int c = cfg.nEmbd(), n = cfg.nLayer();
         qkvW = new DecodeMatrix[n];
         projW = new DecodeMatrix[n];
@@ -78,6 +83,28 @@ public final class Decoder {
         long sum = logitsW.bytes();
         for (int l = 0; l < cfg.nLayer(); l++) sum += qkvW[l].bytes() + projW[l].bytes() + fcW[l].bytes() + outW[l].bytes();
         return sum;
+    }
+
+    /** Feeds another cache from now on (weights are shared, positions are the cache's own). */
+    void attach(KvCache other) { cache = other; }
+
+    /**
+     * One chunk of {@link #prefill}: tokens[from, from + p) with p at most {@link #PREFILL_CHUNK}; returns the
+     * logits after the prompt's last token when the chunk ends the prompt, else null. Feeding a prompt in chunks
+     * at multiples of PREFILL_CHUNK computes exactly what one {@link #prefill} call does.
+     */
+    float[] prefillChunk(int[] tokens, int from, int p) {
+        if (p > PREFILL_CHUNK || p > cache.capacity() - cache.length()) throw new IllegalStateException("chunk of " + p + " does not fit");
+        for (int i = from; i < from + p; i++) checkToken(tokens[i]);
+        boolean last = from + p == tokens.length;
+        if (format != WeightFormat.F32) {
+            float[] out = null;
+            for (int i = from; i < from + p; i++) out = next(tokens[i]);
+            return last ? out : null;
+        }
+        if (prefill == null) prefill = new Prefill();
+        prefill.chunk(tokens, from, p);
+        return last ? logits : null;
     }
 
     /** Forgets all positions. */

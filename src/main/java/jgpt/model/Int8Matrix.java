@@ -35,4 +35,8 @@ final class Int8Matrix implements DecodeMatrix {
     @Override public void multiply(float[] x, float[] y, int r0, int r1) {
         Int8Gemv.rows(q, 0, scales, 0, cols, x, 0, y, 0, r0, r1);
     }
+
+    @Override public void multiplyPrepared(float[] p, int pOff, float[] y, int yOff, int r0, int r1) {
+        Int8Gemv.rows(q, 0, scales, 0, cols, p, pOff, y, yOff, r0, r1);
+    }
 }
