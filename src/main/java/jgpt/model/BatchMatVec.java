@@ -8,9 +8,9 @@ import jgpt.tensor.Tensor;
 
 /**
  * {@link MatVec} for a batch of B inputs: out[b] = W·x[b] (+ bias, activation, residual) for every row b.
- * The matrix is walked in chunks of rows small enough to stay in L2; each chunk is multiplied with all B inputs
- * before the next is read, so the weights come from memory once per step whatever B is (decoding is bound by
- * that read). Each input goes through the same row kernel as {@link MatVec}, so a sequence's numbers are
+ * The matrix is walked in chunks of rows; each chunk is multiplied with all B inputs before the next is read
+ * ({@link DecodeMatrix#multiplyBatch}: fp32 has a kernel that reuses each pair of rows for four inputs while in
+ * L1, the other formats reuse the chunk from L2), so the weights come from memory once per step whatever B is. Each input goes through the same row kernel as {@link MatVec}, so a sequence's numbers are
  * bitwise the same whether it is decoded alone or with others. Reused for every product: allocates nothing.
  */
 final class BatchMatVec implements IntRangeBody {
@@ -61,9 +61,9 @@ final class BatchMatVec implements IntRangeBody {
 
     private void rows(int from, int to) {
         int n = w.rows();
+        w.multiplyBatch(prepared, preparedStride, batch, out, n, from, to);
         for (int b = 0; b < batch; b++) {
             int o = b * n;
-            w.multiplyPrepared(prepared, b * preparedStride, out, o, from, to);
             if (bias != null) {
                 for (int r = from; r < to; r++) out[o + r] += bias[biasOff + r];
             }

@@ -30,6 +30,14 @@ interface DecodeMatrix {
      */
     void multiplyPrepared(float[] p, int pOff, float[] y, int yOff, int r0, int r1);
 
+    /**
+     * {@link #multiplyPrepared} for inputs b in [0, batch) prepared at p[b*pStride], results at y[b*yStride + r];
+     * formats with a batched kernel override it.
+     */
+    default void multiplyBatch(float[] p, int pStride, int batch, float[] y, int yStride, int r0, int r1) {
+        for (int b = 0; b < batch; b++) multiplyPrepared(p, b * pStride, y, b * yStride, r0, r1);
+    }
+
     /** A copy of an HF Conv1D weight stored [in, out] at src[off], transposed to [out, in]. */
     static DecodeMatrix fromInOut(WeightFormat f, float[] src, int off, int in, int out) {
         float[] t = new float[in * out];

@@ -23,30 +23,31 @@ class BatchDecoderTest {
         Gpt model = Gpt.create(CFG, 5);
         int v = CFG.vocabSize();
         Rng r = new Rng(9);
-        int[][] prompts = {random(r, 3), random(r, 70), random(r, 1), random(r, 64)};
+        int[][] prompts = {random(r, 3), random(r, 70), random(r, 1), random(r, 9), random(r, 5), random(r, 64)};
         int n = prompts.length;
         Decoder[] alone = new Decoder[n];
         float[][] expected = new float[n][];
-        BatchDecoder batch = new BatchDecoder(model, format, 3);
-        int[] slotOf = {0, 1, 2, 0}; // the fourth sequence reuses the first one's slot after it leaves
+        BatchDecoder batch = new BatchDecoder(model, format, 5);
+        int[] slotOf = {0, 1, 2, 3, 4, 0}; // the last sequence reuses the first one's slot after it leaves
         float[][] got = new float[n][];
         for (int s = 0; s < n; s++) {
             alone[s] = new Decoder(model, format);
             expected[s] = alone[s].prefill(prompts[s]).clone();
         }
-        for (int s = 0; s < 3; s++) got[s] = prefill(batch, slotOf[s], prompts[s]);
-        for (int s = 0; s < 3; s++) assertEquals(expected[s], got[s], "prefill of sequence " + s);
-        int[] tokens = new int[3], slots = new int[3], members = new int[3];
+        for (int s = 0; s < 5; s++) got[s] = prefill(batch, slotOf[s], prompts[s]);
+        for (int s = 0; s < 5; s++) assertEquals(expected[s], got[s], "prefill of sequence " + s);
+        int[] tokens = new int[5], slots = new int[5], members = new int[5];
         for (int step = 0; step < 12; step++) {
-            // sequences 0, 1, 2 decode together; at step 6 sequence 0 leaves and 3 joins in its slot
+            // sequences 0-4 decode together (the batched kernel takes inputs by fours, the fifth goes alone); at step 6
+            // sequence 0 leaves and 5 joins in its slot
             if (step == 6) {
                 batch.reset(0);
-                got[3] = prefill(batch, 0, prompts[3]);
-                assertEquals(expected[3], got[3], "prefill of the newcomer");
+                got[5] = prefill(batch, 0, prompts[5]);
+                assertEquals(expected[5], got[5], "prefill of the newcomer");
             }
             int b = 0;
             for (int s = 0; s < n; s++) {
-                boolean active = step < 6 ? s < 3 : s > 0;
+                boolean active = step < 6 ? s < 5 : s > 0;
                 if (!active) continue;
                 int next = argmax(expected[s]);
                 expected[s] = alone[s].next(next).clone();
