@@ -97,6 +97,46 @@ public final class Benchmarks {
                 (double) allocated / ((long) tokens * repeats));
     }
 
+    /** One batched decode step for {@code batch} sequences, {@code steps} times: tokens/s over all and bytes allocated per token. */
+    public record BatchDecodeResult(int batch, int steps, double stepsPerSecond, double tokensPerSecond, double bytesAllocatedPerToken) {}
+
+    /**
+     * {@link jgpt.model.BatchDecoder#step} on {@code batch} sequences after an 8-token prompt each, timed over
+     * {@code steps} steps after as many warm-up steps (the caches hold 8 + 2*steps positions by the end).
+     */
+    public static BatchDecodeResult batchDecode(Gpt model, jgpt.model.WeightFormat weights, int batch, int steps) {
+        jgpt.model.BatchDecoder d = new jgpt.model.BatchDecoder(model, weights, batch);
+        int[] prompt = {1, 2, 3, 4, 5, 6, 7, 8}, slots = new int[batch], tokens = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            slots[b] = b;
+            tokens[b] = 10 + b;
+        }
+        long[] timeAndBytes = new long[2];
+        stepBatch(d, prompt, slots, tokens, batch, steps, timeAndBytes); // warm-up: let C2 compile the kernels
+        timeAndBytes[0] = timeAndBytes[1] = 0;
+        stepBatch(d, prompt, slots, tokens, batch, steps, timeAndBytes);
+        double seconds = timeAndBytes[0] / 1e9;
+        return new BatchDecodeResult(batch, steps, steps / seconds, (double) batch * steps / seconds,
+                (double) timeAndBytes[1] / ((long) batch * steps));
+    }
+
+    /** steps batched steps, refilling the caches with the prompt whenever the context is full; only the steps are timed and counted. */
+    private static void stepBatch(jgpt.model.BatchDecoder d, int[] prompt, int[] slots, int[] tokens, int batch, int steps, long[] timeAndBytes) {
+        int capacity = d.config().blockSize();
+        for (int done = 0; done < steps; ) {
+            for (int b = 0; b < batch; b++) {
+                d.reset(b);
+                d.prefill(b, prompt, 0);
+            }
+            int n = Math.min(steps - done, capacity - prompt.length);
+            long bytes = allocatedBytes(), t0 = System.nanoTime();
+            for (int s = 0; s < n; s++) d.step(slots, tokens, batch);
+            timeAndBytes[0] += System.nanoTime() - t0;
+            timeAndBytes[1] += allocatedBytes() - bytes;
+            done += n;
+        }
+    }
+
     private static void run(Decoder d, int tokens) {
         int next = 0;
         for (int i = 0; i < tokens; i++) {

@@ -54,6 +54,9 @@ final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "10", description = "Seconds of load before measuring, to compile the kernels (default: ${DEFAULT-VALUE}).")
     double warmup;
 
+    @Option(names = "--batch-steps", defaultValue = "20", description = "Timed steps of the bare batched decoder per client count (default: ${DEFAULT-VALUE}).")
+    int batchSteps;
+
     @Override
     public Integer call() throws Exception {
         if ((model == null) == (random == null)) throw new UserException("give either --model DIR or --random PRESET");
@@ -80,6 +83,12 @@ final class BenchServeCommand implements Callable<Integer> {
                 .put("prompt_tokens", promptTokens).put("max_tokens", maxTokens).put("temperature", temperature)
                 .put("seconds", seconds).put("threads", jgpt.kernels.Parallel.threads());
         out.put("generate_decode_tokens_per_s", round(generateRate(gpt, format, vocab)));
+        ArrayNode steps = out.putArray("batched_decode_step"); // the decoder alone, no HTTP or sampling
+        for (int c : clients) {
+            jgpt.bench.Benchmarks.BatchDecodeResult r = jgpt.bench.Benchmarks.batchDecode(gpt, format, c, batchSteps);
+            steps.addObject().put("batch", c).put("tokens_per_s", round(r.tokensPerSecond())).put("steps_per_s", round(r.stepsPerSecond()))
+                    .put("bytes_allocated_per_token", Math.round(r.bytesAllocatedPerToken()));
+        }
         try (OpenAiServer server = OpenAiServer.start(new OpenAiServer.Options(gpt, tokenizer, "bench", null, format, "127.0.0.1", 0,
                 maxClients, 4 * maxClients, 1 << 20))) {
             if (warmup > 0) LoadTest.run(server.port(), maxClients, warmup, promptTokens, maxTokens, temperature, vocab);

@@ -8,14 +8,15 @@ import jgpt.tensor.Tensor;
 
 /**
  * {@link MatVec} for a batch of B inputs: out[b] = W·x[b] (+ bias, activation, residual) for every row b.
- * The matrix is walked in chunks of rows; each chunk is multiplied with all B inputs before the next is read
- * ({@link DecodeMatrix#multiplyBatch}: fp32 has a kernel that reuses each pair of rows for four inputs while in
- * L1, the other formats reuse the chunk from L2), so the weights come from memory once per step whatever B is. Each input goes through the same row kernel as {@link MatVec}, so a sequence's numbers are
+ * The matrix is walked in chunks of rows small enough to stay in cache; each chunk is multiplied with all B inputs
+ * before the next is read ({@link DecodeMatrix#multiplyBatch}), so the weights come from memory once per step
+ * whatever B is. (A register-blocked kernel of two rows times four inputs was tried: C2 boxed its vectors,
+ * 7-24 MB allocated per token, so each input runs the single-row kernel over the cached chunk instead.) Each input goes through the same row kernel as {@link MatVec}, so a sequence's numbers are
  * bitwise the same whether it is decoded alone or with others. Reused for every product: allocates nothing.
  */
 final class BatchMatVec implements IntRangeBody {
     private static final long PARALLEL_MIN = 1 << 15;
-    /** Weights per chunk of rows: 256 KB of fp32, which with its B outputs stays in a core's L2. */
+    /** Weights per chunk of rows: 256 KB of fp32, kept in L2 while all B inputs use it (32 KB chunks measured the same). */
     private static final int CHUNK_WEIGHTS = 1 << 16;
 
     private final AtomicInteger nextChunk = new AtomicInteger();

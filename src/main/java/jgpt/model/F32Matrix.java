@@ -10,10 +10,6 @@ record F32Matrix(float[] data, int off, int rows, int cols) implements DecodeMat
         Gemv.rows(data, off, cols, x, 0, y, 0, r0, r1);
     }
 
-    @Override public void multiplyBatch(float[] p, int pStride, int batch, float[] y, int yStride, int r0, int r1) {
-        jgpt.kernels.BatchGemv.rows(data, off, cols, p, pStride, batch, y, yStride, r0, r1);
-    }
-
     @Override public void multiplyPrepared(float[] p, int pOff, float[] y, int yOff, int r0, int r1) {
         Gemv.rows(data, off, cols, p, pOff, y, yOff, r0, r1);
     }
