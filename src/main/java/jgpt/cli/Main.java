@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 EmbedCommand.class, PlotLossCommand.class,
                 ConvertCommand.class,
                 TranslateCommand.class, TrainTranslationCommand.class,
+                ChatCommand.class,
                 ServeCommand.class, BenchServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {

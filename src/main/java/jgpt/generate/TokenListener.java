@@ -17,4 +17,9 @@ public interface TokenListener {
     default void onToken(int token, Sampler sampler) {
         onToken(token, sampler.lastProbability(), sampler.distribution());
     }
+
+    /** Asked after each token: true ends the generation there (e.g. the text now ends with a stop string). */
+    default boolean stopRequested() {
+        return false;
+    }
 }
