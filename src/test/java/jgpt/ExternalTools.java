@@ -77,6 +77,28 @@ public final class ExternalTools {
         require(what + " at " + path.toAbsolutePath(), Files.exists(path), "expected at that path");
     }
 
+    /** Runs a {@link #PYTHON} script with arguments and returns its output; fails the test when it exits non-zero. */
+    public static String runPython(String script, String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of(PYTHON, script));
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String log = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0) fail(String.join(" ", cmd) + " failed:\n" + log);
+            return log;
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + cmd + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted running " + cmd, e);
+        }
+    }
+
+    /** {@link #PYTHON} with the reference SentencePiece library. */
+    public static void requireSentencePiece() {
+        requirePython("apt-get install python3-sentencepiece", "sentencepiece");
+    }
+
     /** Whether {@code command} starts and exits with 0 within a minute; probed once per command per JVM. */
     public static boolean runs(String... command) {
         return PROBED.computeIfAbsent(List.of(command), ExternalTools::probe);

@@ -3,8 +3,6 @@ package jgpt.chat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,15 +35,7 @@ class JinjaCrossCheckTest {
 
     @BeforeAll
     static void needsJinja2() throws Exception {
-        boolean ok;
-        try {
-            Process p = new ProcessBuilder(PYTHON, "-c", "import jinja2").redirectErrorStream(true).start();
-            ok = p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            ok = false;
-        }
-        if (!ok && "true".equals(System.getenv("CI"))) fail("CI=true but " + PYTHON + " cannot import jinja2: install python3-jinja2");
-        assumeTrue(ok, "jinja2 not installed for " + PYTHON + ": skipping the Jinja2 cross-check");
+        jgpt.ExternalTools.requirePython("apt-get install python3-jinja2", "jinja2");
         Map<String, String> sources = new LinkedHashMap<>();
         for (String name : TEMPLATES) sources.put(name, resource(name + ".jinja"));
         references = jinja2(sources, cases());

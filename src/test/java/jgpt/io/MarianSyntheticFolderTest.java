@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
-import jgpt.ExternalPython;
+import jgpt.ExternalTools;
 import jgpt.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,8 +32,8 @@ class MarianSyntheticFolderTest {
 
     @Test
     void freshFolderFromTorchLoadsTheSameBothWays() throws IOException {
-        ExternalPython.require("torch");
-        ExternalPython.run("src/test/python/make_marian_synthetic.py", tmp.toString(), "../shared/reference/sentencepiece");
+        ExternalTools.requireTorch();
+        ExternalTools.runPython("src/test/python/make_marian_synthetic.py", tmp.toString(), "../shared/reference/sentencepiece");
         sameTensors(tmp);
     }
 

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import jgpt.ExternalPython;
+import jgpt.ExternalTools;
 import jgpt.UserException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,8 +38,8 @@ class PyTorchCheckpointTest {
 
     @Test
     void freshCheckpointFromTorchMatches() throws IOException {
-        ExternalPython.require("torch");
-        ExternalPython.run("src/test/python/torch_checkpoint_fixture.py", tmp.toString());
+        ExternalTools.requireTorch();
+        ExternalTools.runPython("src/test/python/torch_checkpoint_fixture.py", tmp.toString());
         check(tmp.resolve("fixture.bin"), tmp.resolve("fixture.expected.json"));
     }
 

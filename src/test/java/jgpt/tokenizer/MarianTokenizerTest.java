@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import jgpt.ExternalPython;
+import jgpt.ExternalTools;
 import jgpt.UserException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,9 +34,9 @@ class MarianTokenizerTest {
 
     @Test
     void freshCasesFromPythonMatch() throws IOException {
-        ExternalPython.require("sentencepiece");
+        ExternalTools.requireSentencePiece();
         Path out = tmp.resolve("cases.jsonl");
-        ExternalPython.run("src/test/python/marian_tokenizer_reference.py", FOLDER.toString(),
+        ExternalTools.runPython("src/test/python/marian_tokenizer_reference.py", FOLDER.toString(),
                 "../shared/data/bible-parallel/es-en.test.tsv", out.toString());
         check(out);
     }

@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import jgpt.ExternalPython;
+import jgpt.ExternalTools;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +30,8 @@ class SentencePieceCrossCheckTest {
 
     @TestFactory
     Stream<DynamicTest> everyModelMatchesThePythonLibrary() throws IOException {
-        ExternalPython.require("sentencepiece");
-        ExternalPython.run("src/test/python/spm_crosscheck.py", tmp.toString(), "../shared/reference/sentencepiece",
+        ExternalTools.requireSentencePiece();
+        ExternalTools.runPython("src/test/python/spm_crosscheck.py", tmp.toString(), "../shared/reference/sentencepiece",
                 "../shared/data/bible-parallel", "300");
         Map<String, List<JsonNode>> byModel = new LinkedHashMap<>();
         for (String line : Files.readAllLines(tmp.resolve("crosscheck.jsonl"))) {

@@ -3,9 +3,7 @@ package jgpt.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -56,11 +54,8 @@ class PageBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!present && "true".equals(System.getenv("CI"))) {
-            fail("CI=true but " + CHROMIUM + " or " + CHROMEDRIVER + " is missing: install Debian's chromium and chromium-driver");
-        }
-        assumeTrue(present, "no " + CHROMIUM + " / " + CHROMEDRIVER + ": skipping the browser test");
+        jgpt.ExternalTools.require(CHROMIUM + " and " + CHROMEDRIVER,
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "apt-get install chromium chromium-driver");
         work = Files.createTempDirectory("jgpt-page");
         String modelProperty = System.getProperty("jgpt.page.model");
         Path model = modelProperty != null ? Path.of(modelProperty) : tinyModel(work.resolve("model"));
