@@ -119,7 +119,8 @@ public final class TranslationTrainer {
     public Eval evaluate(int batchSize) {
         double nll = 0;
         long tokens = 0;
-        Tape evalTape = new Tape();
+        // the training tape's buffers, without gradients: a second tape would hold a second set of activations
+        Tape evalTape = tape;
         evalTape.setGradEnabled(false);
         TokenBatches vb = new TokenBatches(validSources, validTargets, settings.batchTokens(), tokenizer.padId(), model.config().decoderStartId());
         for (int i = 0; i < vb.size(); i++) {
@@ -130,6 +131,7 @@ public final class TranslationTrainer {
             tokens += b.targetTokens();
             evalTape.reset();
         }
+        evalTape.setGradEnabled(true);
         List<String> sources = new ArrayList<>(), refs = new ArrayList<>();
         for (ParallelCorpus.Pair p : validSample) {
             sources.add(p.source());
