@@ -67,4 +67,19 @@ class PlotLossCliTest {
         assertEquals(LossChart.WIDTH, img.getWidth());
         assertFalse(((String) r[2]).contains("warning"), (String) r[2]);
     }
+
+    @Test
+    void aPictureThatFailsWarnsOnceAndThrowsNothing() throws Exception {
+        Path run = tmp.resolve("broken");
+        Files.createDirectories(run);
+        Files.writeString(run.resolve("loss.csv"), "step,train_loss,val_loss,lr,tokens_per_second\n1,abc,,,\n");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        LossPictures pictures = new LossPictures(jgpt.train.TrainingListener.NONE, new java.io.PrintStream(err, true));
+        pictures.onCheckpoint(1, run);
+        pictures.close(); // waits for the queued picture
+        String warning = err.toString();
+        assertTrue(warning.startsWith("warning: loss.png not written"), warning);
+        assertEquals(1, warning.lines().count(), warning);
+        assertFalse(Files.exists(run.resolve(LossPictures.FILE)));
+    }
 }
