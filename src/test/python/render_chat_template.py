@@ -1,8 +1,8 @@
 """Renders a chat template the way Hugging Face transformers' apply_chat_template does (Jinja2, sandboxed,
 trim_blocks and lstrip_blocks, raise_exception, loop controls), for JinjaCrossCheckTest.
 
-stdin: {"template": str, "special_tokens": {...}, "cases": [{"messages": [...], "add_generation_prompt": bool}, ...]}
-stdout: a list with, per case, {"text": str} or {"error": str} when the template raises.
+stdin: {"templates": {name: source}, "special_tokens": {...}, "cases": [{"messages": [...], "add_generation_prompt": bool}]}
+stdout: {name: [per case, {"text": str} or {"error": str} when the template raises]}.
 """
 import json
 import sys
@@ -20,16 +20,18 @@ def main():
     req = json.load(sys.stdin)
     env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[loopcontrols])
     env.globals["raise_exception"] = raise_exception
-    template = env.from_string(req["template"])
-    results = []
-    for case in req["cases"]:
-        try:
-            text = template.render(messages=case["messages"], add_generation_prompt=case["add_generation_prompt"],
-                                   **req["special_tokens"])
-            results.append({"text": text})
-        except TemplateError as e:
-            results.append({"error": str(e)})
-    json.dump(results, sys.stdout)
+    out = {}
+    for name, source in req["templates"].items():
+        template = env.from_string(source)
+        results = out[name] = []
+        for case in req["cases"]:
+            try:
+                text = template.render(messages=case["messages"], add_generation_prompt=case["add_generation_prompt"],
+                                       **req["special_tokens"])
+                results.append({"text": text})
+            except TemplateError as e:
+                results.append({"error": str(e)})
+    json.dump(out, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -47,12 +47,17 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--show-distribution", description = "Print each chosen token with its probability and the top alternatives.")
     boolean showDistribution;
 
-    @Option(names = "--top-alternatives", defaultValue = "5", description = "Alternatives shown per token with --show-distribution.")
+    @Option(names = "--top-alternatives", defaultValue = "5", description = "Alternatives shown per token with --show-distribution or --json.")
     int alternatives;
+
+    @Option(names = "--json", description = "Print one JSON object per generated token (JSON Lines): id, text, the probability it was drawn with, "
+            + "its softmax probability, and the top candidates after temperature, top-k and top-p.")
+    boolean json;
 
     @Override
     public Integer call() {
         if (samples < 1) throw new UserException("--samples must be >= 1, got " + samples);
+        if (json && showDistribution) throw new UserException("--json and --show-distribution are two views of the same thing; choose one");
         GenerationConfig base = new GenerationConfig(maxTokens, temperature, topK, topP, seed);
         Gpt model = modelOptions.loadModel();
         Tokenizer tokenizer = modelOptions.loadTokenizer(model);
@@ -61,6 +66,10 @@ final class GenerateCommand implements Callable<Integer> {
         Generator generator = new Generator(model, WeightFormat.parse(weights));
         for (int s = 0; s < samples; s++) {
             GenerationConfig cfg = new GenerationConfig(maxTokens, temperature, topK, topP, seed + s);
+            if (json) {
+                generator.generate(promptIds, cfg, tokenizer.endOfTextId(), new TokenJsonPrinter(tokenizer, out, alternatives, samples > 1 ? s + 1 : 0));
+                continue;
+            }
             if (samples > 1) out.println("--- sample " + (s + 1) + " ---");
             if (!showDistribution) out.print(prompt);
             var stream = tokenizer.streamingDecoder();

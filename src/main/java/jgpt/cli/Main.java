@@ -16,7 +16,12 @@ import picocli.CommandLine.Command;
 @Command(name = "gpt", mixinStandardHelpOptions = true, version = "jgpt 0.1.0",
         description = "Train, run and inspect GPT-2 models in pure Java.",
         subcommands = {TrainCommand.class, GenerateCommand.class, ScoreCommand.class, InfoCommand.class,
-                TokenizeCommand.class, PrepareCommand.class, TrainTokenizerCommand.class, ExportCommand.class, BenchCommand.class,
+                TokenizeCommand.class, BleuCommand.class, PrepareCommand.class, TrainTokenizerCommand.class, ExportCommand.class, BenchCommand.class,
+                ParamsCommand.class, NextCommand.class, AttentionCommand.class, LensCommand.class,
+                EmbedCommand.class, PlotLossCommand.class,
+                ConvertCommand.class,
+                TranslateCommand.class, TrainTranslationCommand.class,
+                ChatCommand.class,
                 ServeCommand.class, BenchServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements java.util.concurrent.Callable<Integer> {

@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import jgpt.tokenizer.ByteLevelBpe;
+import jgpt.tokenizer.MarianTokenizer;
+import jgpt.tokenizer.SentencePieceTokenizer;
 import jgpt.tokenizer.Tokenizer;
 import jgpt.tokenizer.Tokenizers;
 import picocli.CommandLine.ArgGroup;
@@ -15,7 +19,10 @@ import picocli.CommandLine.Option;
 @Command(name = "tokenize", mixinStandardHelpOptions = true,
         description = "Print the token ids of a text as a JSON array (or decode ids, or count tokens).")
 final class TokenizeCommand implements Callable<Integer> {
-    @Option(names = "--tokenizer", defaultValue = "gpt2", paramLabel = "gpt2|DIR", description = "Tokenizer name or model folder (default: ${DEFAULT-VALUE}).")
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--tokenizer", defaultValue = "gpt2", paramLabel = "gpt2|DIR|FILE.model",
+            description = "Tokenizer name, model folder or SentencePiece .model file (default: ${DEFAULT-VALUE}).")
     String tokenizerSpec;
 
     static final class Input {
@@ -32,13 +39,17 @@ final class TokenizeCommand implements Callable<Integer> {
     @Option(names = "--count", description = "Print only the number of tokens.")
     boolean count;
 
+    @Option(names = "--pieces", description = "Print the pieces (SentencePiece or Marian tokenizers) as a JSON array instead of the ids.")
+    boolean pieces;
+
     @Option(names = "--allow-special", description = "Recognise <|endoftext|> in the text as the special token.")
     boolean allowSpecial;
 
     @Override
     public Integer call() throws IOException {
         Path dir = Path.of(tokenizerSpec);
-        Tokenizer tok = Files.isDirectory(dir) ? Tokenizers.load(dir) : Tokenizers.byName(tokenizerSpec);
+        Tokenizer tok = Files.isDirectory(dir) ? Tokenizers.load(dir)
+                : Files.isRegularFile(dir) ? Tokenizers.loadFile(dir) : Tokenizers.byName(tokenizerSpec);
         String text = input.text != null ? input.text : Files.readString(input.file);
         if (decode) {
             int[] ids = ScoreCommand.parseIds(text, input.file != null ? input.file.toString() : "--text");
@@ -46,6 +57,17 @@ final class TokenizeCommand implements Callable<Integer> {
                 if (id < 0 || id >= tok.vocabSize()) throw new jgpt.UserException("token id " + id + " is outside the vocabulary [0, " + tok.vocabSize() + ")");
             }
             System.out.println(tok.decode(ids));
+            return 0;
+        }
+        if (pieces) {
+            List<String> list = switch (tok) {
+                case SentencePieceTokenizer sp -> sp.encodeAsPieces(text);
+                case MarianTokenizer marian -> marian.tokenize(text);
+                default -> throw new jgpt.UserException("--pieces needs a SentencePiece tokenizer (a .model file or a Marian folder)");
+            };
+            StringBuilder sb = new StringBuilder().append('[');
+            for (int i = 0; i < list.size(); i++) sb.append(i == 0 ? "" : ", ").append(JSON.writeValueAsString(list.get(i)));
+            System.out.println(sb.append(']'));
             return 0;
         }
         int[] ids = allowSpecial && tok instanceof ByteLevelBpe bpe ? bpe.encodeWithSpecial(text, true) : tok.encode(text);

@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import jgpt.UserException;
+import jgpt.distributed.Collective;
+import jgpt.distributed.OpenMpi;
 import jgpt.generate.GenerationConfig;
 import jgpt.generate.Generator;
 import jgpt.io.ModelFolder;
@@ -87,12 +89,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--log-interval", defaultValue = "50") int logInterval;
     @Option(names = "--sample-tokens", defaultValue = "300", description = "Tokens of sample text printed after training (0 = none).")
     int sampleTokens;
+    @Option(names = "--zero", defaultValue = "0", paramLabel = "0|1",
+            description = "Under mpirun: 1 shards the AdamW moments across ranks (ZeRO stage 1), 0 keeps them all on every rank (default: ${DEFAULT-VALUE}).")
+    int zero;
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
     static final class Presets extends java.util.ArrayList<String> {
         Presets() { super(GptConfig.PRESETS); }
     }
 
-    private final PrintStream console = System.out;
+    private PrintStream console = System.out;
     /** The end-of-run validation pass reads at most this many tokens. */
     static final long FULL_VAL_TOKENS = 1_000_000;
     private TokenSource valTokens;
@@ -111,8 +118,37 @@ final class TrainCommand implements Callable<Integer> {
         return call();
     }
 
+    /**
+     * Under Open MPI's mpirun every rank runs this same command (see {@link Trainer}); rank 0 alone prints. A rank
+     * that fails exits without MPI_Finalize, which makes mpirun end the others.
+     */
     @Override
     public Integer call() throws IOException {
+        if (zero != 0 && zero != 1) throw new UserException("--zero must be 0 or 1, got " + zero);
+        Collective comm = Collective.detect();
+        if (comm.size() > 1) {
+            if (!comm.isRoot()) console = new PrintStream(java.io.OutputStream.nullOutputStream());
+            if (!threadsGiven()) { // the ranks on one machine share its cores
+                int local = Integer.parseInt(System.getenv().getOrDefault("OMPI_COMM_WORLD_LOCAL_SIZE", "1"));
+                jgpt.kernels.Parallel.configure(Math.max(1, Runtime.getRuntime().availableProcessors() / local));
+            }
+            console.printf(Locale.ROOT, "distributed: %d ranks (%s), %d threads each, optimizer state %s%n", comm.size(),
+                    comm instanceof OpenMpi mpi ? mpi.libraryVersion().split(",")[0] : "?", jgpt.kernels.Parallel.threads(),
+                    zero == 1 ? "sharded (ZeRO-1)" : "on every rank");
+        }
+        int code = train(comm);
+        comm.close();
+        return code;
+    }
+
+    private boolean threadsGiven() {
+        for (var cl = spec.commandLine(); cl != null; cl = cl.getParent()) {
+            if (cl.getParseResult() != null && cl.getParseResult().hasMatchedOption("--threads")) return true;
+        }
+        return false;
+    }
+
+    private int train(Collective comm) throws IOException {
         if (resume && init != null) throw new UserException("--resume and --init cannot be combined");
         Path outDir = out != null ? out : Path.of("out", preset + "-" + Corpus.name(data));
         Trainer trainer;
@@ -126,7 +162,7 @@ final class TrainCommand implements Callable<Integer> {
             String source = ckpt.state().run().getOrDefault("data", data);
             TokenSource[] split = tokens(source, tokenizer, ckpt.model().config().vocabSize());
             console.printf(Locale.ROOT, "resuming %s at step %d of %d%n", outDir, ckpt.state().step(), cfg.maxIters());
-            trainer = Trainer.resume(ckpt, cfg, split[0], split[1], outDir, progress());
+            trainer = Trainer.resume(ckpt, cfg, split[0], split[1], outDir, progress(), comm, zero);
             valTokens = split[1];
             trainer.withRunInfo(ckpt.state().run(), tokenizer.endOfTextId(), tokenizer::save);
         } else {
@@ -145,26 +181,31 @@ final class TrainCommand implements Callable<Integer> {
             TokenSource[] split = tokens(data, tokenizer, model.config().vocabSize());
             TrainConfig cfg = trainConfig();
             describe(model, tokenizer, split, cfg, outDir);
-            trainer = new Trainer(model, cfg, split[0], split[1], outDir, progress());
+            trainer = new Trainer(model, cfg, split[0], split[1], outDir, progress(), comm, zero);
             valTokens = split[1];
             trainer.withRunInfo(Map.of("data", data, "tokenizer", tokenizerSpec), tokenizer.endOfTextId(), tokenizer::save);
         }
         Trainer running = trainer;
-        Thread hook = new Thread(() -> running.stopAndWait(60));
-        Runtime.getRuntime().addShutdownHook(hook);
+        // Ctrl-C saves a checkpoint; not under MPI, where ranks stop together only by leaving a step they all started
+        Thread hook = comm.size() == 1 ? new Thread(() -> running.stopAndWait(60)) : null;
+        if (hook != null) Runtime.getRuntime().addShutdownHook(hook);
         trainer.runUntil(trainer.step() < iters ? iters : trainer.step());
-        Runtime.getRuntime().removeShutdownHook(hook);
+        if (hook != null) Runtime.getRuntime().removeShutdownHook(hook);
+        progress().close();
         double seconds = (System.nanoTime() - t0) / 1e9;
         float[] last = trainer.lastEval() != null ? trainer.lastEval() : trainer.evaluate();
         console.printf(Locale.ROOT, "done: %d steps in %s (%.1f s); last evaluation: train loss %.4f, val loss %.4f; model saved to %s%n",
                 trainer.step(), ProgressPrinter.duration(seconds), seconds, last[0], last[1], outDir);
+        if (comm.size() > 1) {
+            console.printf(Locale.ROOT, "gradient sum across %d ranks: %.1f ms per step%n", comm.size(), trainer.commSecondsPerStep() * 1e3);
+        }
         int context = trainer.model().config().blockSize();
         // a few seconds of forward passes at most: ~2e12 FLOPs at 2 FLOPs per parameter and token
         long budget = Math.min(FULL_VAL_TOKENS, (long) (2e12 / (2.0 * trainer.model().parameters().count())));
         var full = trainer.meanLossOverWindows(valTokens, context, budget);
         console.printf(Locale.ROOT, "val loss over the whole validation split%s: %.4f%n",
                 valTokens.length() - 1 > budget ? " (first " + budget + " tokens)" : "", full.meanLoss());
-        if (sampleTokens > 0) printSamples(trainer.model(), tokenizer, sampleTokens);
+        if (sampleTokens > 0 && comm.isRoot()) printSamples(trainer.model(), tokenizer, sampleTokens);
         return 0;
     }
 
@@ -236,7 +277,13 @@ final class TrainCommand implements Callable<Integer> {
         return new int[][] {java.util.Arrays.copyOfRange(ids, 0, n), java.util.Arrays.copyOfRange(ids, n, ids.length)};
     }
 
-    private ProgressPrinter progress() { return new ProgressPrinter(console, logInterval); }
+    private LossPictures lossPictures;
+
+    /** Progress lines, and loss.png redrawn in the run folder at every checkpoint. */
+    private LossPictures progress() {
+        if (lossPictures == null) lossPictures = new LossPictures(new ProgressPrinter(console, logInterval), System.err);
+        return lossPictures;
+    }
 
     private void describe(Gpt model, Tokenizer tokenizer, TokenSource[] split, TrainConfig cfg, Path outDir) {
         GptConfig c = model.config();

@@ -30,7 +30,7 @@ public final class Generator {
 
     /**
      * Generates up to {@code cfg.maxNewTokens()} tokens after {@code prompt}; stops early after emitting
-     * {@code endOfText} (pass -1 for no stop token). Returns only the new tokens.
+     * {@code endOfText} (pass -1 for no stop token) or when the listener asks to. Returns only the new tokens.
      */
     public int[] generate(int[] prompt, GenerationConfig cfg, int endOfText, TokenListener listener) {
         int block = model.config().blockSize(), vocab = model.config().vocabSize();
@@ -52,8 +52,8 @@ public final class Generator {
             int next = sampler.sample(logits);
             history[len++] = next;
             produced++;
-            if (listener != null) listener.onToken(next, sampler.lastProbability(), sampler.distribution());
-            if (next == endOfText || produced == cfg.maxNewTokens()) break;
+            if (listener != null) listener.onToken(next, sampler);
+            if (next == endOfText || produced == cfg.maxNewTokens() || (listener != null && listener.stopRequested())) break;
             if (decoder.cache().isFull()) {
                 decoder.reset();
                 int keep = Math.max(1, block / 2);

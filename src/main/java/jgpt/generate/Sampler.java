@@ -14,8 +14,8 @@ public final class Sampler {
     private final float[] probs;
     private final long[] order;
     private float lastProbability;
-    private int lastKept;
-    private double lastKeptMass;
+    private int kept, greedyPick;
+    private double keptMass;
 
     public Sampler(GenerationConfig cfg, int vocabSize) {
         this.cfg = cfg;
@@ -33,19 +33,38 @@ public final class Sampler {
      */
     public float[] distribution() { return probs; }
 
-    /** How many tokens the last draw was restricted to by top-k and top-p (1 for greedy). */
-    public int lastKept() { return lastKept; }
+    /**
+     * How many tokens the last pick was drawn from: those left after top-k and top-p (1 for greedy). They are
+     * {@link #candidate}(0 .. candidates()-1), most likely first.
+     */
+    public int candidates() { return kept; }
 
-    /** Total {@link #distribution} probability of those tokens: a kept token's sampling probability is its share of it. */
-    public double lastKeptMass() { return lastKeptMass; }
+    /** The id of the rank-th candidate of the last pick (rank 0 = most likely). */
+    public int candidate(int rank) {
+        checkRank(rank);
+        return cfg.temperature() == 0f ? greedyPick : (int) order[order.length - 1 - rank];
+    }
+
+    /** The rank-th candidate's probability in the distribution the last pick was drawn from (renormalised; 1 for greedy). */
+    public float candidateProbability(int rank) {
+        checkRank(rank);
+        return cfg.temperature() == 0f ? 1f : (float) (probOf(order[order.length - 1 - rank]) / keptMass);
+    }
+
+    /** Total {@link #distribution} probability of the last pick's candidates: a candidate's sampling probability is its share of it. */
+    public double keptMass() { return keptMass; }
 
     /**
-     * The id of rank r (0 = most likely) in the last draw's {@link #distribution}, for r in [0, vocab); only
-     * after a draw at temperature > 0 (greedy does not rank).
+     * The id of rank r (0 = most likely) in the last draw's {@link #distribution}, for r in [0, vocab), candidates
+     * or not; only after a draw at temperature > 0 (greedy does not rank).
      */
     public int rankedId(int r) {
         if (cfg.temperature() == 0f) throw new IllegalStateException("greedy sampling does not rank the vocabulary");
         return (int) order[order.length - 1 - r];
+    }
+
+    private void checkRank(int rank) {
+        if (rank < 0 || rank >= kept) throw new IndexOutOfBoundsException("rank " + rank + " of " + kept + " candidates");
     }
 
     /** Softmax of logits / temperature (temperature 0 treated as 1) into {@code out}. */
@@ -69,8 +88,9 @@ public final class Sampler {
             int best = 0;
             for (int i = 1; i < v; i++) if (logits[i] > logits[best]) best = i;
             lastProbability = probs[best];
-            lastKept = 1;
-            lastKeptMass = probs[best];
+            kept = 1;
+            keptMass = probs[best];
+            greedyPick = best;
             return best;
         }
         // sort (probability, id) pairs descending; non-negative float bits order like the floats
@@ -84,8 +104,8 @@ public final class Sampler {
             kept++;
             if (cumulative >= cfg.topP()) break;
         }
-        lastKept = kept;
-        lastKeptMass = cumulative;
+        this.kept = kept;
+        keptMass = cumulative;
         double u = rng.nextDouble() * cumulative;
         double acc = 0;
         for (int r = 0; r < kept; r++) {

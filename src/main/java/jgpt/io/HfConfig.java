@@ -35,6 +35,7 @@ public final class HfConfig {
 
     static GptConfig parse(JsonNode root, String label) {
         String type = text(root, "model_type", "gpt2", label);
+        if (type.equals("marian")) throw new UserException(label + ": an encoder-decoder (marian) model; use 'gpt translate'");
         if (!type.equals("gpt2")) throw new UserException(label + ": model_type is '" + type + "', only gpt2 models are supported");
         requireFlag(root, "scale_attn_weights", true, label);
         requireFlag(root, "scale_attn_by_inverse_layer_idx", false, label);

@@ -18,18 +18,19 @@ public final class CachedAttention {
 
     /**
      * y[yOff, +hd) = softmax(scale · q·Kᵀ) V over positions [0, n). q at q[qOff, +hd); channel d of position j
-     * at keys[kOff + d*cap + j]; value channel d of position j at values[vOff + j*c + d]. scores[sOff, +n) is
-     * scratch.
+     * at keys[kOff + d*cap + j]; value channel d of position j at values[vOff + j*c + d]. Returns 1/sum: afterwards
+     * scores[sOff + j] · that is the attention weight of position j (what multiplied its value).
      */
-    public static void head(float[] q, int qOff, float[] keys, int kOff, int cap, float[] values, int vOff, int c,
+    public static float head(float[] q, int qOff, float[] keys, int kOff, int cap, float[] values, int vOff, int c,
                             int hd, int n, float scale, float[] scores, int sOff, float[] y, int yOff) {
         scores(q, qOff, keys, kOff, cap, hd, n, scores, sOff);
         float inv = 1f / softmaxNumerators(scores, sOff, n, scale);
         weightedValues(scores, sOff, inv, values, vOff, c, hd, n, y, yOff);
+        return inv;
     }
 
     /** Plain-loop specification of {@link #head}. */
-    public static void headScalar(float[] q, int qOff, float[] keys, int kOff, int cap, float[] values, int vOff, int c,
+    public static float headScalar(float[] q, int qOff, float[] keys, int kOff, int cap, float[] values, int vOff, int c,
                                   int hd, int n, float scale, float[] scores, int sOff, float[] y, int yOff) {
         float max = Float.NEGATIVE_INFINITY;
         for (int j = 0; j < n; j++) {
@@ -45,6 +46,7 @@ public final class CachedAttention {
             for (int j = 0; j < n; j++) acc += scores[sOff + j] * values[vOff + j * c + d];
             y[yOff + d] = acc / sum;
         }
+        return 1f / sum;
     }
 
     /**

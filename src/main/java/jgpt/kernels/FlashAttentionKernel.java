@@ -35,18 +35,32 @@ public final class FlashAttentionKernel {
     public static void forward(float[] qkv, int qkvOff, float[] out, int outOff, float[] lse,
                                float[] scratch, int scratchOff, int b, int h, int t, int c, int nh) {
         int hd = c / nh, c3 = 3 * c;
+        int base = qkvOff + b * t * c3 + h * hd;
+        forward(qkv, base, c3, qkv, base + c, c3, qkv, base + 2 * c, c3, out, outOff + b * t * c + h * hd, c,
+                lse, (b * nh + h) * t, scratch, scratchOff, t, t, true, hd);
+    }
+
+    /**
+     * The general form of one head's attention, for an encoder (no causal mask, padded keys), a decoder's causal
+     * self-attention and cross-attention (tq queries against other keys). Query row i is at
+     * {@code qa[q + i * qs ..]}, key j at {@code ka[k + j * ks ..]}, value j at {@code va[v + j * vs ..]}, output row i
+     * at {@code out[o + i * os ..]}, each hd wide (the offsets point at the head's first channel). Row i sees keys
+     * j < keyLen (right padding masked to probability exactly 0) and, when causal, only j <= i. keyLen >= 1.
+     * lse[lseOff + i] receives row i's log-sum-exp of the scaled scores.
+     */
+    public static void forward(float[] qa, int q, int qs, float[] ka, int k, int ks, float[] va, int v, int vs,
+                               float[] out, int o, int os, float[] lse, int lseOff, float[] scratch, int scratchOff,
+                               int tq, int keyLen, boolean causal, int hd) {
         float scale = (float) (1.0 / Math.sqrt(hd));
-        int base = qkvOff + b * t * c3, q = base + h * hd, k = base + c + h * hd, v = base + 2 * c + h * hd;
-        int lseBase = (b * nh + h) * t;
         int s = scratchOff, max = s + 2 * TILE_FLOATS, sum = max + QUERY_TILE;
-        for (int i0 = 0; i0 < t; i0 += QUERY_TILE) {
-            int rows = Math.min(QUERY_TILE, t - i0), end = i0 + rows;
-            int o = outOff + (b * t + i0) * c + h * hd;
-            for (int j0 = 0; j0 < end; j0 += KEY_TILE) {
-                int cols = Math.min(KEY_TILE, end - j0);
-                Gemm.sgemm(false, true, rows, cols, hd, qkv, q + i0 * c3, c3, qkv, k + j0 * c3, c3, scratch, s, KEY_TILE, false);
+        for (int i0 = 0; i0 < tq; i0 += QUERY_TILE) {
+            int rows = Math.min(QUERY_TILE, tq - i0), end = i0 + rows, keys = keyLimit(end, keyLen, causal);
+            int or = o + i0 * os;
+            for (int j0 = 0; j0 < keys; j0 += KEY_TILE) {
+                int cols = Math.min(KEY_TILE, keys - j0);
+                Gemm.sgemm(false, true, rows, cols, hd, qa, q + i0 * qs, qs, ka, k + j0 * ks, ks, scratch, s, KEY_TILE, false);
                 for (int r = 0; r < rows; r++) {
-                    int row = s + r * KEY_TILE, n = visible(i0 + r, j0, cols);
+                    int row = s + r * KEY_TILE, n = visible(i0 + r, j0, cols, keyLen, causal);
                     Vec.scale(scratch, row, scale, n);
                     float old = j0 == 0 ? Float.NEGATIVE_INFINITY : scratch[max + r];
                     float m = Math.max(old, Vec.max(scratch, row, n));
@@ -57,7 +71,7 @@ public final class FlashAttentionKernel {
                     } else {
                         if (m != old) {
                             float alpha = VecMath.exp(old - m);
-                            Vec.scale(out, o + r * c, alpha, hd);
+                            Vec.scale(out, or + r * os, alpha, hd);
                             scratch[sum + r] *= alpha;
                         }
                         scratch[sum + r] += rowSum;
@@ -65,12 +79,12 @@ public final class FlashAttentionKernel {
                     scratch[max + r] = m;
                 }
                 // the first key tile overwrites the output rows, later ones add to them
-                Gemm.sgemm(false, false, rows, hd, cols, scratch, s, KEY_TILE, qkv, v + j0 * c3, c3, out, o, c, j0 > 0);
+                Gemm.sgemm(false, false, rows, hd, cols, scratch, s, KEY_TILE, va, v + j0 * vs, vs, out, or, os, j0 > 0);
             }
             for (int r = 0; r < rows; r++) {
                 float l = scratch[sum + r];
-                Vec.scale(out, o + r * c, 1f / l, hd);
-                lse[lseBase + i0 + r] = scratch[max + r] + (float) Math.log(l);
+                Vec.scale(out, or + r * os, 1f / l, hd);
+                lse[lseOff + i0 + r] = scratch[max + r] + (float) Math.log(l);
             }
         }
     }
@@ -82,39 +96,57 @@ public final class FlashAttentionKernel {
     public static void backward(float[] qkv, int qkvOff, float[] out, int outOff, float[] lse, float[] dqkv, int dqkvOff,
                                 float[] dout, int doutOff, float[] scratch, int scratchOff, int b, int h, int t, int c, int nh) {
         int hd = c / nh, c3 = 3 * c;
+        int rel = b * t * c3 + h * hd, q = qkvOff + rel, dq = dqkvOff + rel, y = b * t * c + h * hd;
+        backward(qkv, q, c3, qkv, q + c, c3, qkv, q + 2 * c, c3, dqkv, dq, dqkv, dq + c, dqkv, dq + 2 * c,
+                out, outOff + y, dout, doutOff + y, c, lse, (b * nh + h) * t, scratch, scratchOff, t, t, true, hd);
+    }
+
+    /**
+     * Backward of the general {@link #forward(float[], int, int, float[], int, int, float[], int, int, float[], int, int,
+     * float[], int, float[], int, int, int, boolean, int) forward}: gradients accumulate into dqa/dka/dva at the
+     * offsets dq/dk/dv with the strides of q, k and v; out and dout rows share the stride os.
+     */
+    public static void backward(float[] qa, int q, int qs, float[] ka, int k, int ks, float[] va, int v, int vs,
+                                float[] dqa, int dq, float[] dka, int dk, float[] dva, int dv,
+                                float[] out, int o, float[] dout, int dO, int os, float[] lse, int lseOff,
+                                float[] scratch, int scratchOff, int tq, int keyLen, boolean causal, int hd) {
         float scale = (float) (1.0 / Math.sqrt(hd));
-        int rel = b * t * c3 + h * hd;
-        int q = qkvOff + rel, k = qkvOff + rel + c, v = qkvOff + rel + 2 * c;
-        int dq = dqkvOff + rel, dk = dqkvOff + rel + c, dv = dqkvOff + rel + 2 * c;
-        int lseBase = (b * nh + h) * t;
         int p = scratchOff, dp = p + TILE_FLOATS, rowDot = dp + TILE_FLOATS;
-        for (int i0 = 0; i0 < t; i0 += QUERY_TILE) {
-            int rows = Math.min(QUERY_TILE, t - i0), end = i0 + rows;
-            int y = outOff + (b * t + i0) * c + h * hd, dy = doutOff + (b * t + i0) * c + h * hd;
+        for (int i0 = 0; i0 < tq; i0 += QUERY_TILE) {
+            int rows = Math.min(QUERY_TILE, tq - i0), end = i0 + rows, keys = keyLimit(end, keyLen, causal);
+            int y = o + i0 * os, dy = dO + i0 * os;
             // rowsum(P ∘ dP) = rowsum(dY ∘ Y): the softmax backward term without the [T, T] probabilities
-            for (int r = 0; r < rows; r++) scratch[rowDot + r] = Vec.dot(dout, dy + r * c, out, y + r * c, hd);
-            for (int j0 = 0; j0 < end; j0 += KEY_TILE) {
-                int cols = Math.min(KEY_TILE, end - j0);
-                Gemm.sgemm(false, true, rows, cols, hd, qkv, q + i0 * c3, c3, qkv, k + j0 * c3, c3, scratch, p, KEY_TILE, false);
-                Gemm.sgemm(false, true, rows, cols, hd, dout, dy, c, qkv, v + j0 * c3, c3, scratch, dp, KEY_TILE, false);
+            for (int r = 0; r < rows; r++) scratch[rowDot + r] = Vec.dot(dout, dy + r * os, out, y + r * os, hd);
+            for (int j0 = 0; j0 < keys; j0 += KEY_TILE) {
+                int cols = Math.min(KEY_TILE, keys - j0);
+                Gemm.sgemm(false, true, rows, cols, hd, qa, q + i0 * qs, qs, ka, k + j0 * ks, ks, scratch, p, KEY_TILE, false);
+                Gemm.sgemm(false, true, rows, cols, hd, dout, dy, os, va, v + j0 * vs, vs, scratch, dp, KEY_TILE, false);
                 for (int r = 0; r < rows; r++) {
-                    int pr = p + r * KEY_TILE, dpr = dp + r * KEY_TILE, n = visible(i0 + r, j0, cols);
-                    probabilities(scratch, pr, scale, lse[lseBase + i0 + r], n);
+                    int pr = p + r * KEY_TILE, dpr = dp + r * KEY_TILE, n = visible(i0 + r, j0, cols, keyLen, causal);
+                    probabilities(scratch, pr, scale, lse[lseOff + i0 + r], n);
                     scoreGradient(scratch, pr, dpr, scratch[rowDot + r], scale, n);
                     java.util.Arrays.fill(scratch, pr + n, pr + cols, 0f);
                     java.util.Arrays.fill(scratch, dpr + n, dpr + cols, 0f);
                 }
-                int kt = j0 * c3;
-                Gemm.sgemm(true, false, cols, hd, rows, scratch, p, KEY_TILE, dout, dy, c, dqkv, dv + kt, c3, true);
-                Gemm.sgemm(false, false, rows, hd, cols, scratch, dp, KEY_TILE, qkv, k + kt, c3, dqkv, dq + i0 * c3, c3, true);
-                Gemm.sgemm(true, false, cols, hd, rows, scratch, dp, KEY_TILE, qkv, q + i0 * c3, c3, dqkv, dk + kt, c3, true);
+                Gemm.sgemm(true, false, cols, hd, rows, scratch, p, KEY_TILE, dout, dy, os, dva, dv + j0 * vs, vs, true);
+                Gemm.sgemm(false, false, rows, hd, cols, scratch, dp, KEY_TILE, ka, k + j0 * ks, ks, dqa, dq + i0 * qs, qs, true);
+                Gemm.sgemm(true, false, cols, hd, rows, scratch, dp, KEY_TILE, qa, q + i0 * qs, qs, dka, dk + j0 * ks, ks, true);
             }
         }
     }
 
-    /** Keys of the tile starting at j0 (cols wide) that query row i may attend to (u <= i). */
-    private static int visible(int i, int j0, int cols) {
-        return Math.max(0, Math.min(cols, i + 1 - j0));
+    /** Keys any row of a query tile ending (exclusive) at {@code end} may see. */
+    private static int keyLimit(int end, int keyLen, boolean causal) {
+        return causal ? Math.min(end, keyLen) : keyLen;
+    }
+
+    /**
+     * Keys of the tile starting at j0 (cols wide) that query row i may attend to: u < keyLen and, when causal,
+     * u <= i. At least one in the first tile, as key tiles are multiples of query tiles.
+     */
+    private static int visible(int i, int j0, int cols, int keyLen, boolean causal) {
+        int limit = causal ? Math.min(i + 1, keyLen) : keyLen;
+        return Math.max(0, Math.min(cols, limit - j0));
     }
 
     /** x[i] = exp(x[i] * scale - lse), the softmax probabilities recomputed from the raw scores. */
@@ -193,6 +225,58 @@ public final class FlashAttentionKernel {
                     dqkv[dv + d] += p * dout[dy + d];
                     dqkv[dq + d] += ds * qkv[k + d];
                     dqkv[dk + d] += ds * qkv[q + d];
+                }
+            }
+        }
+    }
+    /** The plain-loop specification of the general {@code forward}: two-pass softmax per row, exponentials in double. */
+    public static void forwardScalar(float[] qa, int q, int qs, float[] ka, int k, int ks, float[] va, int v, int vs,
+                                     float[] out, int o, int os, float[] lse, int lseOff, int tq, int keyLen, boolean causal, int hd) {
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        float[] s = new float[keyLen];
+        double[] e = new double[keyLen];
+        for (int i = 0; i < tq; i++) {
+            int n = causal ? Math.min(i + 1, keyLen) : keyLen;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                float dot = 0f;
+                for (int d = 0; d < hd; d++) dot += qa[q + i * qs + d] * ka[k + j * ks + d];
+                s[j] = dot * scale;
+                max = Math.max(max, s[j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < n; j++) sum += e[j] = Math.exp(s[j] - max);
+            for (int d = 0; d < hd; d++) {
+                double acc = 0;
+                for (int j = 0; j < n; j++) acc += e[j] / sum * va[v + j * vs + d];
+                out[o + i * os + d] = (float) acc;
+            }
+            lse[lseOff + i] = (float) (max + Math.log(sum));
+        }
+    }
+
+    /** The plain-loop specification of the general {@code backward}. */
+    public static void backwardScalar(float[] qa, int q, int qs, float[] ka, int k, int ks, float[] va, int v, int vs,
+                                      float[] dqa, int dq, float[] dka, int dk, float[] dva, int dv,
+                                      float[] out, int o, float[] dout, int dO, int os, float[] lse, int lseOff,
+                                      int tq, int keyLen, boolean causal, int hd) {
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        for (int i = 0; i < tq; i++) {
+            int n = causal ? Math.min(i + 1, keyLen) : keyLen;
+            float rowDot = 0f;
+            for (int d = 0; d < hd; d++) rowDot += dout[dO + i * os + d] * out[o + i * os + d];
+            for (int j = 0; j < n; j++) {
+                float sc = 0f, dp = 0f;
+                for (int d = 0; d < hd; d++) {
+                    sc += qa[q + i * qs + d] * ka[k + j * ks + d];
+                    dp += dout[dO + i * os + d] * va[v + j * vs + d];
+                }
+                float p = (float) Math.exp(sc * scale - lse[lseOff + i]);
+                float ds = p * (dp - rowDot) * scale;
+                for (int d = 0; d < hd; d++) {
+                    dva[dv + j * vs + d] += p * dout[dO + i * os + d];
+                    dqa[dq + i * qs + d] += ds * ka[k + j * ks + d];
+                    dka[dk + j * ks + d] += ds * qa[q + i * qs + d];
                 }
             }
         }

@@ -39,6 +39,7 @@ public final class BatchDecoder {
         caches = new KvCache[maxBatch];
         for (int i = 0; i < maxBatch; i++) caches[i] = new KvCache(cfg);
         decoder = new Decoder(model, format, caches[0]);
+        decoder.convertWeights(); // the batched step multiplies the converted [out, in] matrices directly
         int c = cfg.nEmbd(), b = maxBatch;
         mv = new BatchMatVec(b, Math.max(c, cfg.nInner()));
         attention = new BatchAttention(cfg, b);

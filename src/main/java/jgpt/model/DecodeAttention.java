@@ -15,7 +15,8 @@ final class DecodeAttention implements IntRangeBody {
     private final float scale;
     private final float[] scores; // [nHead, capacity]: each head owns a row, so threads never share one
     private float[] qkv, keys, values, y;
-    private int start, rows;
+    private int start, rows, layer;
+    private DecodeObserver observer;
 
     DecodeAttention(GptConfig cfg) {
         c = cfg.nEmbd();
@@ -25,8 +26,12 @@ final class DecodeAttention implements IntRangeBody {
         scores = new float[cfg.nHead() * cap];
     }
 
+    /** Shows every head's attention weights to {@code observer} (null: nobody). */
+    void observe(DecodeObserver observer) { this.observer = observer; }
+
     /** y[i*C, +C) for query rows i in [0, rows); queries at qkv[i*3C, +C). */
-    void apply(float[] qkv, float[] keys, float[] values, int start, int rows, float[] y) {
+    void apply(int layer, float[] qkv, float[] keys, float[] values, int start, int rows, float[] y) {
+        this.layer = layer;
         this.qkv = qkv;
         this.keys = keys;
         this.values = values;
@@ -42,8 +47,9 @@ final class DecodeAttention implements IntRangeBody {
     public void run(int from, int to) {
         for (int h = from; h < to; h++) {
             for (int i = 0; i < rows; i++) {
-                CachedAttention.head(qkv, i * 3 * c + h * hd, keys, h * hd * cap, cap, values, h * hd, c, hd,
+                float inv = CachedAttention.head(qkv, i * 3 * c + h * hd, keys, h * hd * cap, cap, values, h * hd, c, hd,
                         start + i + 1, scale, scores, h * cap, y, i * c + h * hd);
+                if (observer != null) observer.attention(layer, h, start + i, scores, h * cap, start + i + 1, inv);
             }
         }
     }

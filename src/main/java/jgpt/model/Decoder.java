@@ -27,16 +27,17 @@ public final class Decoder {
     private final GptConfig cfg;
     private final WeightFormat format;
     private KvCache cache;
-    final DecodeMatrix[] qkvW, projW, fcW, outW;
+    DecodeMatrix[] qkvW, projW, fcW, outW; // converted on first use by next() (convertWeights)
     final DecodeMatrix logitsW;
     private final MatVec mv = new MatVec();
     private final DecodeAttention attention;
     private final float[] x, a, qkv, y, h, tmp, logits;
     private Prefill prefill; // created on first use
+    private DecodeObserver observer;
 
     public Decoder(Gpt model) { this(model, WeightFormat.F32); }
 
-    /** Converts the model's matrices to {@code format} once; the model must not change afterwards. */
+    /** Converts the model's matrices to {@code format} once (on first need); the model must not change afterwards. */
     public Decoder(Gpt model, WeightFormat format) {
         this(model, format, new KvCache(model.config()));
     }
@@ -47,6 +48,25 @@ public final class Decoder {
         this.cfg = model.config();
         this.format = format;
         this.cache = cache;
+        attention = new DecodeAttention(cfg);
+        int c = cfg.nEmbd();
+        logitsW = DecodeMatrix.fromRows(format, model.wte.data(), model.wte.offset(), cfg.vocabSize(), c); // fp32: no copy
+        x = new float[c];
+        a = new float[c];
+        qkv = new float[3 * c];
+        y = new float[c];
+        h = new float[cfg.nInner()];
+        tmp = new float[c];
+        logits = new float[cfg.vocabSize()];
+    }
+
+    /**
+     * The layers' matrices in [out, in] layout and the chosen format, made on the first {@link #next} (or
+     * {@link #weightBytesPerToken}): an fp32 prefill multiplies the model's own [in, out] weights, so a decoder that
+     * only reads prompts (inspection, scoring a prompt) never pays for the copy or its memory.
+     */
+    void convertWeights() {
+        if (qkvW != null) return;
         int c = cfg.nEmbd(), n = cfg.nLayer();
         qkvW = new DecodeMatrix[n];
         projW = new DecodeMatrix[n];
@@ -59,15 +79,6 @@ public final class Decoder {
             fcW[l] = convert(b.mlp.cFc, c, cfg.nInner());
             outW[l] = convert(b.mlp.cProj, cfg.nInner(), c);
         }
-        logitsW = DecodeMatrix.fromRows(format, model.wte.data(), model.wte.offset(), cfg.vocabSize(), c);
-        attention = new DecodeAttention(cfg);
-        x = new float[c];
-        a = new float[c];
-        qkv = new float[3 * c];
-        y = new float[c];
-        h = new float[cfg.nInner()];
-        tmp = new float[c];
-        logits = new float[cfg.vocabSize()];
     }
 
     private DecodeMatrix convert(Linear lin, int in, int out) {
@@ -80,9 +91,33 @@ public final class Decoder {
 
     /** Bytes of weights streamed per decoded token (all matrices including the unembedding). */
     public long weightBytesPerToken() {
+        convertWeights();
         long sum = logitsW.bytes();
         for (int l = 0; l < cfg.nLayer(); l++) sum += qkvW[l].bytes() + projW[l].bytes() + fcW[l].bytes() + outW[l].bytes();
         return sum;
+    }
+
+    /**
+     * Shows the attention weights and the residual stream of every position fed from now on to {@code observer}
+     * (null to stop); for inspection (attention maps, logit lens) from the very kernels that generate.
+     */
+    public void observe(DecodeObserver observer) {
+        this.observer = observer;
+        attention.observe(observer);
+    }
+
+    /**
+     * The logits the model would predict from {@code rows} residual-stream vectors at {@code residuals[off + r*C, +C)}:
+     * the final LayerNorm and the tied unembedding, the head every position's prediction goes through (the logit lens
+     * applies it to intermediate layers). One matrix product streams the unembedding once for all rows instead of
+     * once per row. {@code out} receives [rows, V].
+     */
+    public void unembed(float[] residuals, int off, int rows, float[] out) {
+        int c = cfg.nEmbd(), v = cfg.vocabSize();
+        float[] normed = new float[rows * c];
+        LayerNormKernel.forward(residuals, off, normed, 0, model.lnF.weight.data(), model.lnF.weight.offset(),
+                biasData(model.lnF.bias), biasOffset(model.lnF.bias), null, null, rows, c, model.lnF.eps());
+        Gemm.sgemm(false, true, rows, v, c, normed, 0, c, model.wte.data(), model.wte.offset(), c, out, 0, v, false);
     }
 
     /** Feeds another cache from now on (weights are shared, positions are the cache's own). */
@@ -117,6 +152,7 @@ public final class Decoder {
     public float[] next(int token) {
         if (cache.isFull()) throw new IllegalStateException("context full (" + cache.capacity() + " positions)");
         checkToken(token);
+        convertWeights();
         int c = cfg.nEmbd(), pos = cache.length();
         embed(token, pos, x, 0);
         for (int l = 0; l < cfg.nLayer(); l++) {
@@ -124,11 +160,12 @@ public final class Decoder {
             layerNorm(b.ln1, x, a, 1);
             mv.apply(qkvW[l], a, qkv, b.attn.cAttn.bias, null, null);
             cache.put(l, pos, qkv, c, 2 * c);
-            attention.apply(qkv, cache.keys[l], cache.values[l], pos, 1, y);
+            attention.apply(l, qkv, cache.keys[l], cache.values[l], pos, 1, y);
             mv.apply(projW[l], y, tmp, b.attn.cProj.bias, null, x);
             layerNorm(b.ln2, x, a, 1);
             mv.apply(fcW[l], a, h, b.mlp.cFc.bias, cfg.activation(), null);
             mv.apply(outW[l], h, tmp, b.mlp.cProj.bias, null, x);
+            if (observer != null) observer.residual(l, pos, x, 0);
         }
         cache.advance(1);
         return logitsOf(x, 0);
@@ -208,7 +245,7 @@ public final class Decoder {
                 layerNorm(b.ln1, px, pa, p);
                 linear(b.attn.cAttn, pa, pqkv, p, c, 3 * c, false);
                 for (int i = 0; i < p; i++) cache.put(l, start + i, pqkv, i * 3 * c + c, i * 3 * c + 2 * c);
-                attention.apply(pqkv, cache.keys[l], cache.values[l], start, p, py);
+                attention.apply(l, pqkv, cache.keys[l], cache.values[l], start, p, py);
                 linear(b.attn.cProj, py, px, p, c, c, true);
                 layerNorm(b.ln2, px, pa, p);
                 linear(b.mlp.cFc, pa, ph, p, c, cfg.nInner(), false);
@@ -216,6 +253,7 @@ public final class Decoder {
                 else if (cfg.activation() == Activation.GELU) jgpt.kernels.GeluErfKernel.forward(ph, 0, ph, 0, p * cfg.nInner());
                 else ActivationKernel.geluForward(ph, 0, ph, 0, p * cfg.nInner());
                 linear(b.mlp.cProj, ph, px, p, cfg.nInner(), c, true);
+                if (observer != null) for (int i = 0; i < p; i++) observer.residual(l, start + i, px, i * c);
             }
             cache.advance(p);
             if (from + p == tokens.length) logitsOf(px, p - 1);

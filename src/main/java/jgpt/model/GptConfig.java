@@ -33,6 +33,7 @@ public record GptConfig(int nLayer, int nHead, int nEmbd, int blockSize, int voc
         require(dropout >= 0f && dropout < 1f, "dropout must be in [0, 1), got " + dropout);
         require(layerNormEps > 0f, "layer_norm_epsilon must be > 0");
         require(activation != null && positional != null, "activation and positional encoding are required");
+        require(activation != Activation.SWISH, "swish is not supported by the GPT decode paths; use gelu_new, gelu or relu");
         require(parameterCountLong() <= Integer.MAX_VALUE - 8, "model too large: " + parameterCountLong() + " parameters (max 2^31)");
     }
 
@@ -47,23 +48,38 @@ public record GptConfig(int nLayer, int nHead, int nEmbd, int blockSize, int voc
     }
 
     /**
-     * Named sizes: {@code baby} (nanoGPT's CPU Shakespeare model: 4 layers, 4 heads, 128 wide, block 64),
-     * {@code small} (6/6/384/256, nanoGPT's shakespeare-char), {@code gpt2} (124M), {@code gpt2-medium},
-     * {@code gpt2-large}, {@code gpt2-xl}.
+     * A named size: layers, heads, width, context, training dropout and biases; the vocabulary comes from the
+     * tokenizer. {@code gpt3} (Brown et al. 2020, 175B) is too large to build here and exists for the parameter tally.
      */
-    public static GptConfig preset(String name, int vocabSize) {
-        return switch (name) {
-            case "baby" -> of(4, 4, 128, 64, vocabSize, 0f, false);
-            case "small" -> of(6, 6, 384, 256, vocabSize, 0.2f, false);
-            case "gpt2" -> of(12, 12, 768, 1024, vocabSize, 0f, true);
-            case "gpt2-medium" -> of(24, 16, 1024, 1024, vocabSize, 0f, true);
-            case "gpt2-large" -> of(36, 20, 1280, 1024, vocabSize, 0f, true);
-            case "gpt2-xl" -> of(48, 25, 1600, 1024, vocabSize, 0f, true);
-            default -> throw new UserException("unknown preset '" + name + "'; use one of " + String.join(", ", PRESETS));
-        };
+    public record Preset(String name, int nLayer, int nHead, int nEmbd, int blockSize, float dropout, boolean bias) {
+        public GptConfig config(int vocabSize) { return of(nLayer, nHead, nEmbd, blockSize, vocabSize, dropout, bias); }
     }
 
-    public static final java.util.List<String> PRESETS = java.util.List.of("baby", "small", "gpt2", "gpt2-medium", "gpt2-large", "gpt2-xl");
+    private static final java.util.List<Preset> PRESET_TABLE = java.util.List.of(
+            new Preset("baby", 4, 4, 128, 64, 0f, false),      // nanoGPT's CPU Shakespeare model
+            new Preset("small", 6, 6, 384, 256, 0.2f, false),  // nanoGPT's shakespeare-char
+            new Preset("gpt2", 12, 12, 768, 1024, 0f, true),   // 124M
+            new Preset("gpt2-medium", 24, 16, 1024, 1024, 0f, true),
+            new Preset("gpt2-large", 36, 20, 1280, 1024, 0f, true),
+            new Preset("gpt2-xl", 48, 25, 1600, 1024, 0f, true),
+            new Preset("gpt3", 96, 96, 12288, 2048, 0f, true));
+
+    public static final java.util.List<String> PRESETS = PRESET_TABLE.stream().map(Preset::name).toList();
+
+    /** The preset called {@code name}; unknown names are a user error listing the known ones. */
+    public static Preset presetNamed(String name) {
+        for (Preset p : PRESET_TABLE) if (p.name().equals(name)) return p;
+        throw new UserException("unknown preset '" + name + "'; use one of " + String.join(", ", PRESETS));
+    }
+
+    /**
+     * Named sizes: {@code baby} (nanoGPT's CPU Shakespeare model: 4 layers, 4 heads, 128 wide, block 64),
+     * {@code small} (6/6/384/256, nanoGPT's shakespeare-char), {@code gpt2} (124M), {@code gpt2-medium},
+     * {@code gpt2-large}, {@code gpt2-xl}; {@code gpt3} is rejected as too large (see {@link Preset}).
+     */
+    public static GptConfig preset(String name, int vocabSize) {
+        return presetNamed(name).config(vocabSize);
+    }
 
     public int headDim() { return nEmbd / nHead; }
 

@@ -27,6 +27,7 @@ public final class Mlp {
             case RELU -> Relu.apply(tape, h);
             case GELU -> Gelu.apply(tape, h, true);
             case GELU_NEW -> Gelu.apply(tape, h, false);
+            case SWISH -> jgpt.ops.Silu.apply(tape, h);
         };
         return Dropout.apply(tape, cProj.forward(tape, h), rng == null ? 0f : cfg.dropout(), rng);
     }

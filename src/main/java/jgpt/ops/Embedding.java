@@ -10,6 +10,14 @@ public final class Embedding {
 
     /** table [V, C], ids of length N -> out shaped {@code leading + [C]} with N = product(leading). */
     public static Tensor apply(Tape tape, Tensor table, int[] ids, int... leading) {
+        return withPadding(tape, table, ids, -1, leading);
+    }
+
+    /**
+     * As {@link #apply}, with PyTorch's {@code padding_idx}: lookups of {@code paddingId} pass no gradient to its row
+     * (the forward is unchanged). -1: none.
+     */
+    public static Tensor withPadding(Tape tape, Tensor table, int[] ids, int paddingId, int... leading) {
         int v = table.shape().dim(0), c = table.shape().dim(1);
         int[] dims = java.util.Arrays.copyOf(leading, leading.length + 1);
         dims[leading.length] = c;
@@ -29,6 +37,7 @@ public final class Embedding {
                 float[] g = table.grad(), d = out.grad();
                 int go = table.gradOffset(), dOff = out.gradOffset();
                 for (int n = 0; n < ids.length; n++) {
+                    if (ids[n] == paddingId) continue;
                     int row = go + ids[n] * c, src = dOff + n * c;
                     for (int i = 0; i < c; i++) g[row + i] += d[src + i];
                 }

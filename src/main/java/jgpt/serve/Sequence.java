@@ -61,8 +61,8 @@ final class Sequence {
         if (topLogprobs > 0) {
             topIds = greedy ? Candidates.largest(probs, probs.length, topLogprobs) : new int[Math.min(topLogprobs, probs.length)];
             topLp = new float[topIds.length];
-            int kept = sampler.lastKept();
-            double mass = sampler.lastKeptMass();
+            int kept = sampler.candidates();
+            double mass = sampler.keptMass();
             for (int r = 0; r < topIds.length; r++) {
                 if (greedy) {
                     topLp[r] = log(probs[topIds[r]]);

@@ -48,6 +48,13 @@ public final class IntList {
         return data[index];
     }
 
+    public void set(int index, int value) {
+        if (index >= size) {
+            throw new IndexOutOfBoundsException(index);
+        }
+        data[index] = value;
+    }
+
     public int last() {
         return size == 0 ? -1 : data[size - 1];
     }

@@ -8,7 +8,9 @@ import java.util.Locale;
 
 /**
  * Finds a tokenizer: by name ({@code gpt2}) or from the files in a model folder
- * ({@code tokenizer.json}, else {@code vocab.json} + {@code merges.txt}, else {@code char_tokenizer.json}).
+ * ({@code tokenizer.json}, else {@code vocab.json} + {@code merges.txt}, else {@code char_tokenizer.json}, else a
+ * SentencePiece {@code tokenizer.model}; a Marian folder's {@code source.spm} + {@code vocab.json} before all but
+ * tokenizer.json), or from a file ({@link #loadFile}).
  * <pre>{@code
  * Tokenizer gpt2 = Tokenizers.byName("gpt2");
  * Tokenizer tok = Tokenizers.load(Path.of("runs/shakespeare"));
@@ -26,6 +28,13 @@ public final class Tokenizers {
         };
     }
 
+    /** Loads a tokenizer file: a SentencePiece model ({@code .model}, {@code .spm}) or a {@code tokenizer.json}. */
+    public static Tokenizer loadFile(Path file) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".json")) return HfBpeFiles.loadTokenizerJson(file);
+        return SentencePieceTokenizer.load(file);
+    }
+
     /** Loads the tokenizer saved in {@code modelDir}; throws {@link UserException} when none is there. */
     public static Tokenizer load(Path modelDir) {
         if (!Files.isDirectory(modelDir)) {
@@ -37,6 +46,9 @@ public final class Tokenizers {
         Path chars = modelDir.resolve(CharTokenizer.FILE);
         if (Files.exists(tokenizerJson)) {
             return HfBpeFiles.loadTokenizerJson(tokenizerJson);
+        }
+        if (MarianTokenizer.isMarianFolder(modelDir)) {
+            return MarianTokenizer.load(modelDir);
         }
         if (Files.exists(vocab) || Files.exists(merges)) {
             if (!Files.exists(merges)) {
@@ -50,7 +62,10 @@ public final class Tokenizers {
         if (Files.exists(chars)) {
             return CharTokenizer.load(chars);
         }
-        throw new UserException(modelDir + " holds no tokenizer (tokenizer.json, vocab.json + merges.txt or "
-                + CharTokenizer.FILE + "); save the tokenizer there or use the built-in gpt2 tokenizer");
+        if (Files.exists(modelDir.resolve(SentencePieceTokenizer.FILE))) {
+            return SentencePieceTokenizer.load(modelDir.resolve(SentencePieceTokenizer.FILE));
+        }
+        throw new UserException(modelDir + " holds no tokenizer (tokenizer.json, vocab.json + merges.txt, "
+                + CharTokenizer.FILE + " or " + SentencePieceTokenizer.FILE + "); save the tokenizer there or use the built-in gpt2 tokenizer");
     }
 }

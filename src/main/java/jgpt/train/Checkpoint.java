@@ -38,19 +38,19 @@ public final class Checkpoint {
 
     /**
      * The write of a checkpoint, to run later (on another thread): the state, the log and the optimizer's step
-     * count are captured now; weights and moments are read as it runs, so they must stay unchanged until it ends.
+     * count are captured now; weights and moments (m, v) are read as it runs, so they must stay unchanged until it ends.
      */
-    static BackgroundWrite.Write write(Path dir, Gpt model, AdamW opt, State state, LossLog log, int endOfText,
-                                      IOConsumer<Path> extraFiles) throws IOException {
+    static BackgroundWrite.Write write(Path dir, Gpt model, float[] m, float[] v, int optimizerSteps, State state,
+                                      LossLog log, int endOfText, IOConsumer<Path> extraFiles) throws IOException {
         String stateJson = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(state) + "\n";
         String logCsv = log.toCsv();
-        String optimizerStep = Integer.toString(opt.stepCount());
+        String optimizerStep = Integer.toString(optimizerSteps);
         return () -> AtomicFiles.replaceDirectory(dir, tmp -> {
             ModelFolder.writeModel(tmp, model, DType.F32, endOfText);
             new SafetensorsWriter(DType.F32)
                     .metadata("step", optimizerStep)
-                    .addFloats("exp_avg", new int[] {opt.firstMoment().length}, opt.firstMoment(), 0)
-                    .addFloats("exp_avg_sq", new int[] {opt.secondMoment().length}, opt.secondMoment(), 0)
+                    .addFloats("exp_avg", new int[] {m.length}, m, 0)
+                    .addFloats("exp_avg_sq", new int[] {v.length}, v, 0)
                     .write(tmp.resolve(OPTIMIZER));
             AtomicFiles.writeString(tmp.resolve(STATE), stateJson);
             AtomicFiles.writeString(tmp.resolve(LOG), logCsv);

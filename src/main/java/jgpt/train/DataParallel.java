@@ -2,6 +2,8 @@ package jgpt.train;
 
 import java.util.Arrays;
 import jgpt.autograd.Tape;
+import jgpt.distributed.Collective;
+import jgpt.distributed.SingleProcess;
 import jgpt.kernels.IntRangeBody;
 import jgpt.kernels.Parallel;
 import jgpt.kernels.Split;
@@ -19,6 +21,11 @@ import jgpt.tensor.Tensor;
  * Each replica's first training step is captured on its tape and later steps replay it (see {@link Tape#replay()}):
  * the inputs, targets and Rng it reads are this object's own arrays, refilled before every step, so a step in the
  * steady state runs no model code and allocates nothing.
+ * <p>Across processes (MPI ranks) the batch is cut the same way into {@link #slices} slices, and each rank runs
+ * its own consecutive slices. Every rank draws the whole batch and the dropout seeds from the same random stream,
+ * as many as one process draws, so the stream (and every later batch) is the same for any rank count, and two ranks
+ * compute exactly what the two in-process replicas of one process compute. With more slices than one process has
+ * replicas, slices derive their dropout seeds from those draws: the same batches, other dropout masks.
  */
 public final class DataParallel implements IntRangeBody {
     /** Above this many parameters one model uses every core per op (big GEMMs split well; a gradient copy costs memory). */
@@ -28,7 +35,11 @@ public final class DataParallel implements IntRangeBody {
     private final Tape[] tapes;
     private final Rng[] rngs;
     private final int[][] inputs, targets;
-    private final int[] rows;
+    private final int[] rows;              // row boundaries of all slices of the batch, every rank's
+    private final int firstSlice;          // this rank's replica r runs slice firstSlice + r
+    private final Collective comm;
+    private final float[] lossSum = new float[1];
+    private final long[] seeds;            // dropout seeds drawn per step: as many as one process has replicas
     private final float[] losses;
     private final Tensor[] capturedLoss;
     private final int time;
@@ -36,24 +47,45 @@ public final class DataParallel implements IntRangeBody {
     private boolean training;
 
     public DataParallel(Gpt model, int batch, int time) {
-        int n = replicasFor(model, batch);
+        this(model, batch, time, new SingleProcess());
+    }
+
+    /** This rank's share of the batch; losses are summed over ranks (gradients are left to the caller). */
+    public DataParallel(Gpt model, int batch, int time, Collective comm) {
+        int slices = slices(model, batch, comm.size()), n = slices / comm.size();
+        if (batch < slices) {
+            throw new jgpt.UserException("--batch-size " + batch + " is smaller than the " + comm.size()
+                    + " ranks; each rank needs at least one sequence of the batch");
+        }
+        this.comm = comm;
+        this.seeds = new long[replicasFor(model, batch)];
+        this.firstSlice = comm.rank() * n;
         this.replicas = new Gpt[n];
         this.tapes = new Tape[n];
         this.rngs = new Rng[n];
         this.inputs = new int[n][];
         this.targets = new int[n][];
-        this.rows = new int[n + 1];
+        this.rows = new int[slices + 1];
         this.losses = new float[n];
         this.capturedLoss = new Tensor[n];
         this.time = time;
+        for (int s = 0; s < slices; s++) rows[s + 1] = batch * (s + 1) / slices;
         for (int r = 0; r < n; r++) {
             replicas[r] = r == 0 ? model : model.replica();
             tapes[r] = new Tape();
             rngs[r] = new Rng(0);
-            rows[r + 1] = batch * (r + 1) / n;
-            inputs[r] = new int[(rows[r + 1] - rows[r]) * time];
+            inputs[r] = new int[(rows[firstSlice + r + 1] - rows[firstSlice + r]) * time];
             targets[r] = new int[inputs[r].length];
         }
+    }
+
+    /**
+     * Slices of the batch over all ranks: a multiple of the rank count, and as many as one process would use
+     * (so two ranks cut the batch as one process with two replicas does).
+     */
+    static int slices(Gpt model, int batch, int ranks) {
+        int alone = replicasFor(model, batch);
+        return ranks * ((alone + ranks - 1) / ranks);
     }
 
     /** Two replicas for small models and even batches, else one. */
@@ -70,7 +102,13 @@ public final class DataParallel implements IntRangeBody {
      * mean loss. {@code rng} seeds each replica's dropout.
      */
     public float forwardBackward(int[] batchInputs, int[] batchTargets, float scale, Rng rng) {
-        for (int r = 0; r < replicas.length; r++) rngs[r].setState(rng.nextLong());
+        // as many draws as one process makes, on every rank: the batches that follow are then the same for any rank count
+        for (int k = 0; k < seeds.length; k++) seeds[k] = rng.nextLong();
+        int slices = rows.length - 1;
+        for (int r = 0; r < replicas.length; r++) {
+            int s = firstSlice + r;
+            rngs[r].setState(slices == seeds.length ? seeds[s] : seeds[s * seeds.length / slices] + 0x9E3779B97F4A7C15L * (s + 1));
+        }
         this.scale = scale;
         return run(batchInputs, batchTargets, true);
     }
@@ -83,14 +121,17 @@ public final class DataParallel implements IntRangeBody {
     private float run(int[] batchInputs, int[] batchTargets, boolean training) {
         int batch = rows[rows.length - 1];
         for (int r = 0; r < replicas.length; r++) {
-            System.arraycopy(batchInputs, rows[r] * time, inputs[r], 0, inputs[r].length);
-            System.arraycopy(batchTargets, rows[r] * time, targets[r], 0, targets[r].length);
+            System.arraycopy(batchInputs, rows[firstSlice + r] * time, inputs[r], 0, inputs[r].length);
+            System.arraycopy(batchTargets, rows[firstSlice + r] * time, targets[r], 0, targets[r].length);
         }
         this.training = training;
         Parallel.parallelFor(replicas.length, this);
         float loss = 0f;
-        for (int r = 0; r < replicas.length; r++) loss += losses[r] * (rows[r + 1] - rows[r]) / batch;
-        return loss;
+        for (int r = 0; r < replicas.length; r++) loss += losses[r] * rowsOf(r) / batch;
+        if (comm.size() == 1) return loss;
+        lossSum[0] = loss;
+        comm.allReduceSum(lossSum, 0, 1);
+        return lossSum[0];
     }
 
     /**
@@ -101,7 +142,7 @@ public final class DataParallel implements IntRangeBody {
     public void run(int from, int to) {
         int batch = rows[rows.length - 1];
         for (int r = from; r < to; r++) {
-            int b = rows[r + 1] - rows[r];
+            int b = rowsOf(r);
             Tape tape = tapes[r];
             if (training) {
                 trainingStep(r, b, scale * b / batch);
@@ -116,6 +157,10 @@ public final class DataParallel implements IntRangeBody {
                 tape.setGradEnabled(true);
             }
         }
+    }
+
+    private int rowsOf(int r) {
+        return rows[firstSlice + r + 1] - rows[firstSlice + r];
     }
 
     /** Forward and backward of replica r: replayed when captured, else run and captured. */
@@ -138,7 +183,7 @@ public final class DataParallel implements IntRangeBody {
         }
     }
 
-    /** Adds every other replica's gradients into the model's (in replica order) and zeroes them. */
+    /** Adds every other local replica's gradients into the model's (in replica order) and zeroes them. */
     public void reduceGradients() {
         for (int r = 1; r < replicas.length; r++) {
             reducing = replicas[r].parameters().grad();

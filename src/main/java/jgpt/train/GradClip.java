@@ -18,18 +18,32 @@ public final class GradClip {
     private final double[] partial;
     private final Split.PartBody squares;
 
+    private final int lo, length;
+
     public GradClip(float[] g) {
+        this(g, 0, g.length);
+    }
+
+    /** Over g[lo, hi) only: an optimizer shard's gradients (see {@link AdamW}). */
+    public GradClip(float[] g, int lo, int hi) {
         this.g = g;
-        this.partial = new double[Split.parts(g.length, Split.MIN_ITEMS)];
-        this.squares = (part, from, to) -> partial[part] = sumOfSquares(g, from, to);
+        this.lo = lo;
+        this.length = hi - lo;
+        this.partial = new double[Split.parts(length, Split.MIN_ITEMS)];
+        this.squares = (part, from, to) -> partial[part] = sumOfSquares(g, lo + from, lo + to);
     }
 
     /** The global L2 norm of the gradient. */
     public float norm() {
-        Split.parts(g.length, Split.MIN_ITEMS, 16, squares);
+        return (float) Math.sqrt(sumOfSquares());
+    }
+
+    /** The squared norm, in double (shards add theirs across ranks before the square root). */
+    public double sumOfSquares() {
+        Split.parts(length, Split.MIN_ITEMS, 16, squares);
         double sq = 0;
         for (double p : partial) sq += p;
-        return (float) Math.sqrt(sq);
+        return sq;
     }
 
     /** The factor clip_grad_norm_ scales gradients of this norm by: maxNorm / (norm + 1e-6) above maxNorm (if > 0), else 1. */

@@ -3,6 +3,8 @@ package jgpt.train;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import jgpt.distributed.Collective;
+import jgpt.distributed.SingleProcess;
 import jgpt.io.IOConsumer;
 import jgpt.model.Gpt;
 import jgpt.tensor.Rng;
@@ -11,6 +13,11 @@ import jgpt.tensor.Rng;
  * The training loop of nanoGPT's train.py: random batches, gradient accumulation, clipping, AdamW with a
  * warm-up + cosine schedule, periodic train/val estimates and checkpoints. One {@link Rng} drives batches and
  * dropout and is saved in every checkpoint, so a resumed run continues bit-exactly.
+ * <p>Under MPI every rank runs this loop in step: each computes its slices of the global batch (see
+ * {@link DataParallel}), gradients are summed across ranks and every rank applies the same AdamW step. With ZeRO
+ * stage 1 each rank keeps the moments of its shard of the parameters only: gradients are reduce-scattered, each
+ * rank updates its shard, and the weights are all-gathered. Rank 0 alone reports progress and writes checkpoints
+ * (ordinary folders: the moments are gathered to it first).
  * <pre>{@code
  * Trainer t = new Trainer(model, cfg, trainTokens, valTokens, outDir, listener);
  * t.runUntil(cfg.maxIters());
@@ -36,13 +43,43 @@ public final class Trainer {
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     /** Periodic checkpoints are written while training goes on; the weights wait for them before they change. */
     private final BackgroundWrite checkpointWrite = new BackgroundWrite();
+    private final Collective comm;
+    private final boolean zero;
+    /** ZeRO-1: rank r updates parameters [displs[r], displs[r] + counts[r]). */
+    private final int[] shardCounts, shardDispls;
+    private final double[] squares = new double[1];
+    private final byte[] normBytes = new byte[4];
+    private final TokenSource trainTokens, valTokens;
+    private boolean ranksChecked;
+    private long commNanos;
+    private int commSteps;
 
     public Trainer(Gpt model, TrainConfig cfg, TokenSource train, TokenSource val, Path outDir, TrainingListener listener) {
+        this(model, cfg, train, val, outDir, listener, new SingleProcess(), 0);
+    }
+
+    /**
+     * One rank of a data-parallel run over {@code comm}; {@code zeroStage} 1 shards the optimizer state across ranks
+     * (0: every rank keeps all of it). Only rank 0 calls the listener and writes to {@code outDir}.
+     */
+    public Trainer(Gpt model, TrainConfig cfg, TokenSource train, TokenSource val, Path outDir, TrainingListener listener,
+                   Collective comm, int zeroStage) {
+        if (zeroStage != 0 && zeroStage != 1) throw new jgpt.UserException("--zero must be 0 or 1, got " + zeroStage);
         this.model = model;
         this.cfg = cfg;
-        this.optimizer = new AdamW(model.parameters(), cfg.beta1(), cfg.beta2(), 1e-8f, cfg.weightDecay());
+        this.comm = comm;
+        this.zero = zeroStage == 1;
+        int count = model.parameters().count(), ranks = comm.size();
+        this.shardCounts = new int[ranks];
+        this.shardDispls = new int[ranks];
+        for (int r = 0; r < ranks; r++) {
+            shardDispls[r] = (int) ((long) count * r / ranks);
+            shardCounts[r] = (int) ((long) count * (r + 1) / ranks) - shardDispls[r];
+        }
+        int lo = zero ? shardDispls[comm.rank()] : 0, hi = zero ? lo + shardCounts[comm.rank()] : count;
+        this.optimizer = new AdamW(model.parameters(), cfg.beta1(), cfg.beta2(), 1e-8f, cfg.weightDecay(), lo, hi);
         if (cfg.freezeEmbeddings()) optimizer.freeze("wte.weight", "wpe.weight");
-        this.gradClip = new GradClip(model.parameters().grad());
+        this.gradClip = new GradClip(model.parameters().grad(), lo, hi);
         if (cfg.seqLen() > model.config().blockSize()) {
             throw new jgpt.UserException("--seq-len " + cfg.seqLen() + " exceeds the model's context " + model.config().blockSize());
         }
@@ -51,17 +88,25 @@ public final class Trainer {
         this.trainBatches = new BatchSampler(train, cfg.batchSize(), t, "train");
         this.trainEvalBatches = new BatchSampler(train, cfg.batchSize(), t, "train");
         this.valBatches = new BatchSampler(val, cfg.batchSize(), t, "validation");
-        this.replicas = new DataParallel(model, cfg.batchSize(), t);
+        this.replicas = new DataParallel(model, cfg.batchSize(), t, comm);
         this.rng = new Rng(cfg.seed());
         this.log = new LossLog();
         this.outDir = outDir;
-        this.listener = listener == null ? TrainingListener.NONE : listener;
+        this.listener = listener == null || !comm.isRoot() ? TrainingListener.NONE : listener;
+        this.trainTokens = train;
+        this.valTokens = val;
     }
 
     /** Continues a run from a loaded checkpoint (its model, optimizer state, step and random state). */
     public static Trainer resume(Checkpoint.Loaded ckpt, TrainConfig cfg, TokenSource train, TokenSource val,
                                  Path outDir, TrainingListener listener) {
-        Trainer t = new Trainer(ckpt.model(), cfg, train, val, outDir, listener);
+        return resume(ckpt, cfg, train, val, outDir, listener, new SingleProcess(), 0);
+    }
+
+    /** {@link #resume} as one rank of a data-parallel run (any number of ranks can resume any checkpoint). */
+    public static Trainer resume(Checkpoint.Loaded ckpt, TrainConfig cfg, TokenSource train, TokenSource val,
+                                 Path outDir, TrainingListener listener, Collective comm, int zeroStage) {
+        Trainer t = new Trainer(ckpt.model(), cfg, train, val, outDir, listener, comm, zeroStage);
         t.optimizer.restore(ckpt.m(), ckpt.v(), ckpt.optimizerSteps());
         t.step = ckpt.state().step();
         t.rng.setState(ckpt.state().rngState());
@@ -84,10 +129,18 @@ public final class Trainer {
 
     public LossLog log() { return log; }
 
+    /** Mean seconds per optimizer step spent summing gradients across ranks (0 for one process). */
+    public double commSecondsPerStep() { return commSteps == 0 ? 0 : commNanos / 1e9 / commSteps; }
+
     /** Runs optimizer steps until {@code lastStep} (exclusive of evaluations already done), then checkpoints if an out dir is set. */
     public void runUntil(int lastStep) throws IOException {
         Throwable failure = null;
         try {
+            if (!ranksChecked) {
+                RunFingerprint.check(comm, cfg + " " + model.config() + " zero " + (zero ? 1 : 0), model, step, rng.state(),
+                        trainTokens, valTokens);
+                ranksChecked = true;
+            }
             loop(lastStep);
         } catch (IOException | RuntimeException | Error e) {
             failure = e;
@@ -156,10 +209,43 @@ public final class Trainer {
             total += replicas.forwardBackward(trainBatches.inputs, trainBatches.targets, 1f / cfg.gradAccum(), rng);
         }
         replicas.reduceGradients();
+        if (comm.size() > 1) sumAcrossRanks();
         checkpointWrite.await(); // the checkpoint in flight reads the weights and moments this step changes
-        lastGradNorm = gradClip.norm();
+        lastGradNorm = zero ? shardedNorm() : gradClip.norm();
+        if (comm.size() > 1 && !zero) lastGradNorm = rootsNorm(lastGradNorm);
         optimizer.step(lr, GradClip.scaleFor(lastGradNorm, cfg.gradClip())); // clipping applied as AdamW reads the gradients
+        if (zero) comm.allGather(model.parameters().data(), shardCounts, shardDispls);
         return total / cfg.gradAccum();
+    }
+
+    /** Gradients summed over ranks: all of them (each rank updates everything), or with ZeRO-1 this rank's shard. */
+    private void sumAcrossRanks() {
+        long t0 = System.nanoTime();
+        float[] grad = model.parameters().grad();
+        if (zero) comm.reduceScatterSum(grad, shardCounts, shardDispls);
+        else comm.allReduceSum(grad, 0, grad.length);
+        commNanos += System.nanoTime() - t0;
+        commSteps++;
+    }
+
+    /** The global norm from each rank's shard: squares summed across ranks. */
+    private float shardedNorm() {
+        squares[0] = gradClip.sumOfSquares();
+        comm.allReduceSum(squares);
+        return (float) Math.sqrt(squares[0]);
+    }
+
+    /**
+     * Rank 0's norm on every rank: ranks with different thread counts add the squares in different partial sums,
+     * and a last-bit difference in the clipping factor would let their weights drift apart.
+     */
+    private float rootsNorm(float norm) {
+        int bits = Float.floatToRawIntBits(norm);
+        for (int i = 0; i < 4; i++) normBytes[i] = (byte) (bits >>> (8 * i));
+        comm.broadcast(normBytes);
+        bits = 0;
+        for (int i = 0; i < 4; i++) bits |= (normBytes[i] & 0xFF) << (8 * i);
+        return Float.intBitsToFloat(bits);
     }
 
     /** Mean loss over evalIters batches of each split, without dropout; batches use a fixed seed (same every time). */
@@ -203,8 +289,18 @@ public final class Trainer {
     /** Starts writing a checkpoint of the current step in the background (after the previous one is done). */
     private void startCheckpoint() throws IOException {
         int at = step;
+        float[] m = optimizer.firstMoment(), v = optimizer.secondMoment();
+        if (zero) { // the ranks' shards gathered into whole arrays on rank 0
+            int count = model.parameters().count();
+            float[] allM = comm.isRoot() ? new float[count] : null, allV = comm.isRoot() ? new float[count] : null;
+            comm.gather(m, allM, shardCounts, shardDispls);
+            comm.gather(v, allV, shardCounts, shardDispls);
+            m = allM;
+            v = allV;
+        }
+        if (!comm.isRoot()) return;
         Checkpoint.State state = new Checkpoint.State(Checkpoint.FORMAT_VERSION, at, rng.state(), cfg, runInfo);
-        checkpointWrite.start(Checkpoint.write(outDir, model, optimizer, state, log, endOfText, extraFiles),
+        checkpointWrite.start(Checkpoint.write(outDir, model, m, v, optimizer.stepCount(), state, log, endOfText, extraFiles),
                 () -> listener.onCheckpoint(at, outDir));
     }
 }

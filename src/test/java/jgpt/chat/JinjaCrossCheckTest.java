@@ -32,6 +32,8 @@ class JinjaCrossCheckTest {
     static final String PYTHON = "/usr/bin/python3";
     static final Map<String, String> SPECIALS = Map.of("bos_token", "<s>", "eos_token", "</s>");
     static final ObjectMapper JSON = new ObjectMapper();
+    static final List<String> TEMPLATES = List.of("chatml", "llama2", "llama3", "zephyr", "gemma", "namespace");
+    static JsonNode references; // Jinja2's output: template name -> one result per case
 
     @BeforeAll
     static void needsJinja2() throws Exception {
@@ -44,6 +46,20 @@ class JinjaCrossCheckTest {
         }
         if (!ok && "true".equals(System.getenv("CI"))) fail("CI=true but " + PYTHON + " cannot import jinja2: install python3-jinja2");
         assumeTrue(ok, "jinja2 not installed for " + PYTHON + ": skipping the Jinja2 cross-check");
+        Map<String, String> sources = new LinkedHashMap<>();
+        for (String name : TEMPLATES) sources.put(name, resource(name + ".jinja"));
+        references = jinja2(sources, cases());
+    }
+
+    /** Every conversation with and without the generation prompt, in that order. */
+    static List<Map<String, Object>> cases() {
+        List<Map<String, Object>> cases = new ArrayList<>();
+        for (List<ChatMessage> conversation : conversations()) {
+            for (boolean generationPrompt : new boolean[] {true, false}) {
+                cases.add(Map.of("messages", asMaps(conversation), "add_generation_prompt", generationPrompt));
+            }
+        }
+        return cases;
     }
 
     static List<List<ChatMessage>> conversations() {
@@ -63,17 +79,10 @@ class JinjaCrossCheckTest {
     void rendersAsJinja2(String name) throws Exception {
         String source = resource(name + ".jinja");
         JinjaChatTemplate ours = new JinjaChatTemplate(source, SPECIALS);
-        List<Map<String, Object>> cases = new ArrayList<>();
-        for (List<ChatMessage> conversation : conversations()) {
-            for (boolean generationPrompt : new boolean[] {true, false}) {
-                cases.add(Map.of("messages", asMaps(conversation), "add_generation_prompt", generationPrompt));
-            }
-        }
-        JsonNode references = jinja2(source, cases);
         int compared = 0, i = 0;
         for (List<ChatMessage> conversation : conversations()) {
             for (boolean generationPrompt : new boolean[] {true, false}) {
-                JsonNode reference = references.get(i++);
+                JsonNode reference = references.get(name).get(i++);
                 String label = name + " " + conversation + " add_generation_prompt=" + generationPrompt;
                 if (reference.has("error")) {
                     UserException e = assertThrows(UserException.class, () -> ours.render(conversation, generationPrompt), label);
@@ -114,9 +123,9 @@ class JinjaCrossCheckTest {
         return msgs;
     }
 
-    /** One Jinja2 run renders all the cases of a template (a Python start per case would cost seconds). */
-    static JsonNode jinja2(String template, List<Map<String, Object>> cases) throws Exception {
-        Map<String, Object> request = Map.of("template", template, "special_tokens", SPECIALS, "cases", cases);
+    /** One Jinja2 run renders every case with every template (a Python start each would cost seconds). */
+    static JsonNode jinja2(Map<String, String> templates, List<Map<String, Object>> cases) throws Exception {
+        Map<String, Object> request = Map.of("templates", templates, "special_tokens", SPECIALS, "cases", cases);
         Process p = new ProcessBuilder(PYTHON, "src/test/python/render_chat_template.py").start();
         p.getOutputStream().write(JSON.writeValueAsBytes(request));
         p.getOutputStream().close();

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import jgpt.ExternalTools;
 import jgpt.UserException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +26,7 @@ class SafetensorsReferenceTest {
 
     @Test
     void readsTinyF32Model() {
-        assumeTrue(Files.exists(TINY), "reference data not present");
+        ExternalTools.requireFile(TINY, "the shared reference data");
         try (SafetensorsFile f = SafetensorsFile.open(TINY)) {
             assertEquals(28, f.names().size());
             assertArrayEquals(new int[] {101, 48}, f.shape("wte.weight"));
@@ -58,7 +58,7 @@ class SafetensorsReferenceTest {
 
     @Test
     void readsTinyExpectedIntsAndFloats() {
-        assumeTrue(Files.exists(TINY_EXPECTED), "reference data not present");
+        ExternalTools.requireFile(TINY_EXPECTED, "the shared reference data");
         try (SafetensorsFile f = SafetensorsFile.open(TINY_EXPECTED)) {
             assertEquals(65, f.names().size());
             assertEquals(DType.I32, f.dtype("tokens"));
@@ -81,7 +81,7 @@ class SafetensorsReferenceTest {
 
     @Test
     void readsSmallShapeF16ModelWithSubnormals() {
-        assumeTrue(Files.exists(SMALL), "reference data not present");
+        ExternalTools.requireFile(SMALL, "the shared reference data");
         try (SafetensorsFile f = SafetensorsFile.open(SMALL)) {
             assertEquals(16, f.names().size());
             assertArrayEquals(new int[] {50257, 64}, f.shape("wte.weight"));
@@ -111,7 +111,7 @@ class SafetensorsReferenceTest {
 
     @Test
     void rewritingTinyModelAsF32IsByteIdentical() throws IOException {
-        assumeTrue(Files.exists(TINY), "reference data not present");
+        ExternalTools.requireFile(TINY, "the shared reference data");
         Path out = tmp.resolve("model.safetensors");
         try (SafetensorsFile f = SafetensorsFile.open(TINY)) {
             SafetensorsWriter w = new SafetensorsWriter(DType.F32).metadata(f.metadata());
@@ -128,7 +128,7 @@ class SafetensorsReferenceTest {
 
     @Test
     void rewritingSmallShapeModelAsF16IsByteIdentical() throws IOException {
-        assumeTrue(Files.exists(SMALL), "reference data not present");
+        ExternalTools.requireFile(SMALL, "the shared reference data");
         Path out = tmp.resolve("small.safetensors");
         try (SafetensorsFile f = SafetensorsFile.open(SMALL)) {
             SafetensorsWriter w = new SafetensorsWriter(DType.F16).metadata(f.metadata());
@@ -142,7 +142,7 @@ class SafetensorsReferenceTest {
 
     @Test
     void rewritingExpectedWithIntsIsByteIdentical() throws IOException {
-        assumeTrue(Files.exists(TINY_EXPECTED), "reference data not present");
+        ExternalTools.requireFile(TINY_EXPECTED, "the shared reference data");
         Path out = tmp.resolve("expected.safetensors");
         try (SafetensorsFile f = SafetensorsFile.open(TINY_EXPECTED)) {
             SafetensorsWriter w = new SafetensorsWriter().metadata(f.metadata());
