@@ -27,6 +27,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench-serve", mixinStandardHelpOptions = true,
         description = "Benchmark gpt serve: streaming clients over loopback; prints JSON (requests/s, tokens/s, per-client tokens/s, TTFT p50/p99, errors).")
 final class BenchServeCommand implements Callable<Integer> {
+    private static final java.util.logging.Logger HELIDON_LOG = ServeCommand.quiet();
+
     @Option(names = {"-m", "--model"}, paramLabel = "DIR", description = "Model folder (or use --random).")
     Path model;
 

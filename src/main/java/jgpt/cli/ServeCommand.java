@@ -16,6 +16,15 @@ import picocli.CommandLine.Option;
         description = "Serve a model over HTTP: OpenAI-compatible /v1/completions and /v1/chat/completions (streaming, logprobs), "
                 + "/v1/models, /health, /tokenize, /detokenize, and a page at / that shows each token's distribution.")
 final class ServeCommand implements Callable<Integer> {
+    /** Helidon logs each start and stop at INFO; keep its warnings only (held here: JUL keeps loggers weakly). */
+    private static final java.util.logging.Logger HELIDON_LOG = quiet();
+
+    static java.util.logging.Logger quiet() {
+        java.util.logging.Logger l = java.util.logging.Logger.getLogger("io.helidon");
+        l.setLevel(java.util.logging.Level.WARNING);
+        return l;
+    }
+
     @Mixin ModelOptions modelOptions;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for all).")
