@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 @Command(name = "translate", mixinStandardHelpOptions = true,
         description = "Translate sentences with an encoder-decoder (Marian) model folder; one output line per input line.")
 final class TranslateCommand implements Callable<Integer> {
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "DIR", description = "Marian model folder (config.json, model.safetensors, tokenizer).")
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "DIR", description = "Marian model folder: config.json, model.safetensors or pytorch_model.bin, and the tokenizer"
+            + " (an opus-mt folder's source.spm/target.spm/vocab.json, or a gpt train-translation run's BPE files).")
     Path model;
 
     @Option(names = "--text", paramLabel = "TEXT", description = "One sentence to translate.")
@@ -51,7 +52,9 @@ final class TranslateCommand implements Callable<Integer> {
         if (!MarianConfig.isMarian(model)) {
             throw new UserException(model + " is not an encoder-decoder (model_type \"marian\") folder; use 'gpt generate' for GPT models");
         }
+        TranslationTokenizer tokenizer = TranslationTokenizer.load(model);
         MarianModel m = MarianCheckpoint.load(model, false);
+        tokenizer.checkMatches(m.config(), model);
         DecodingSettings st = DecodingSettings.of(model, m.config());
         if (beam != null) st = st.withBeams(beam);
         if (lengthPenalty != null) st = st.withLengthPenalty(lengthPenalty);
@@ -66,7 +69,7 @@ final class TranslateCommand implements Callable<Integer> {
             if (!Files.isRegularFile(file)) throw new UserException(file + ": file not found");
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         }
-        Translator tr = new Translator(m, TranslationTokenizer.load(model));
+        Translator tr = new Translator(m, tokenizer);
         long t0 = System.nanoTime();
         List<String> out = tr.translate(lines, st, batch, (count, max) -> System.err.printf(Locale.ROOT,
                 "warning: %d sentence(s) longer than the model's %d positions were truncated%n", count, max));

@@ -9,20 +9,22 @@ import java.util.List;
 import java.util.Set;
 import jgpt.UserException;
 import jgpt.io.AtomicFiles;
+import jgpt.io.PyTorchCheckpoint;
 import jgpt.io.SafetensorsFile;
 import jgpt.io.SafetensorsWriter;
 import jgpt.nn.Parameters;
 import jgpt.tensor.Tensor;
 
 /**
- * Reads and writes a Marian model folder (config.json + model.safetensors) in Hugging Face's layout. The shared
- * embedding may be stored under any of its tied names (checked equal when several are present); the sinusoidal
- * tables, when present, must equal the computed one; a missing final_logits_bias means zeros, as in HF.
+ * Reads and writes a Marian model folder (config.json + model.safetensors) in Hugging Face's layout. Folders that
+ * ship only PyTorch's pytorch_model.bin (most opus-mt ones) are read from it directly, through the safe pickle reader.
+ * The shared embedding may be stored under any of its tied names (checked equal when several are present); the
+ * sinusoidal tables, when present, must equal the computed one; a missing final_logits_bias means zeros, as in HF.
  */
 public final class MarianCheckpoint {
     private MarianCheckpoint() {}
 
-    public static final String CONFIG = "config.json", WEIGHTS = "model.safetensors";
+    public static final String CONFIG = "config.json", WEIGHTS = "model.safetensors", PYTORCH_WEIGHTS = "pytorch_model.bin";
     static final List<String> TIED = List.of(MarianModel.SHARED, "model.encoder.embed_tokens.weight",
             "model.decoder.embed_tokens.weight", "lm_head.weight");
     static final List<String> TABLES = List.of(MarianModel.POSITIONS, "model.decoder.embed_positions.weight");
@@ -34,16 +36,62 @@ public final class MarianCheckpoint {
 
     public static MarianModel load(Path dir, boolean trainable) {
         MarianConfig cfg = readConfig(dir);
-        Path weights = dir.resolve(WEIGHTS);
-        if (!Files.isRegularFile(weights)) throw new UserException(dir + ": no " + WEIGHTS + " (the folder must hold safetensors weights)");
+        Path weights = dir.resolve(WEIGHTS), bin = dir.resolve(PYTORCH_WEIGHTS);
         MarianModel model = new MarianModel(cfg, trainable);
-        try (SafetensorsFile f = SafetensorsFile.open(weights)) {
-            read(f, model, weights.toString());
+        if (Files.isRegularFile(weights)) {
+            try (SafetensorsFile f = SafetensorsFile.open(weights)) {
+                read(WeightSource.of(f), model, weights.toString());
+            }
+        } else if (Files.isRegularFile(bin)) {
+            try (PyTorchCheckpoint f = PyTorchCheckpoint.open(bin)) {
+                read(WeightSource.of(f), model, bin.toString());
+            }
+        } else {
+            throw new UserException(dir + ": no " + WEIGHTS + " or " + PYTORCH_WEIGHTS + " (the folder holds no weights)");
         }
         return model;
     }
 
-    private static void read(SafetensorsFile f, MarianModel model, String label) {
+    /** The few reads the loader needs, from either weights format. */
+    private interface WeightSource {
+        Set<String> names();
+
+        int[] shape(String name);
+
+        float[] readFloats(String name);
+
+        default boolean contains(String name) { return names().contains(name); }
+
+        default void readFloats(String name, float[] dst, int off) {
+            float[] v = readFloats(name);
+            System.arraycopy(v, 0, dst, off, v.length);
+        }
+
+        static WeightSource of(SafetensorsFile f) {
+            return new WeightSource() {
+                public Set<String> names() { return f.names(); }
+
+                public int[] shape(String name) { return f.shape(name); }
+
+                public float[] readFloats(String name) { return f.readFloats(name); }
+
+                @Override
+                public void readFloats(String name, float[] dst, int off) { f.readFloats(name, dst, off); }
+            };
+        }
+
+        static WeightSource of(PyTorchCheckpoint f) {
+            return new WeightSource() {
+                public Set<String> names() { return f.names(); }
+
+                public int[] shape(String name) { return f.shape(name); }
+
+                public float[] readFloats(String name) { return f.readFloats(name); }
+            };
+        }
+    }
+
+    private static void read(WeightSource f, MarianModel model, String label) {
         Set<String> used = new HashSet<>();
         readShared(f, model.shared, label, used);
         checkTables(f, model.positions, label, used);
@@ -52,7 +100,7 @@ public final class MarianCheckpoint {
             used.add(MarianModel.LOGITS_BIAS);
         }
         for (Parameters.Entry e : model.parameters().entries()) {
-            if (used.contains(e.name()) || e.tensor() == model.logitsBias) continue;
+            if (used.contains(e.name()) || e.tensor() == model.logitsBias || e.tensor() == model.positions) continue; // computed, not stored
             if (!f.contains(e.name())) throw new UserException(label + ": missing tensor " + e.name() + " (config.json describes a model this file does not match)");
             readInto(f, e.name(), e.tensor(), label, e.tensor().shape().dims());
             used.add(e.name());
@@ -62,7 +110,7 @@ public final class MarianCheckpoint {
         }
     }
 
-    private static void readShared(SafetensorsFile f, Tensor shared, String label, Set<String> used) {
+    private static void readShared(WeightSource f, Tensor shared, String label, Set<String> used) {
         float[] first = null;
         String firstName = null;
         for (String name : TIED) {
@@ -81,7 +129,7 @@ public final class MarianCheckpoint {
         System.arraycopy(first, 0, shared.data(), shared.offset(), first.length);
     }
 
-    private static void checkTables(SafetensorsFile f, Tensor table, String label, Set<String> used) {
+    private static void checkTables(WeightSource f, Tensor table, String label, Set<String> used) {
         float[] expected = table.toArray();
         for (String name : TABLES) {
             if (!f.contains(name)) continue;
@@ -100,7 +148,7 @@ public final class MarianCheckpoint {
         }
     }
 
-    private static void readInto(SafetensorsFile f, String name, Tensor t, String label, int[] shape) {
+    private static void readInto(WeightSource f, String name, Tensor t, String label, int[] shape) {
         int[] stored = f.shape(name);
         if (!Arrays.equals(stored, shape)) {
             throw new UserException(label + ": tensor " + name + " has shape " + Arrays.toString(stored) + " but config.json implies " + Arrays.toString(shape));
