@@ -15,7 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import jgpt.ExternalPython;
+import jgpt.ExternalTools;
 import jgpt.cli.Main;
 import jgpt.nn.Parameters;
 import jgpt.tokenizer.MarianTokenizer;
@@ -101,7 +101,7 @@ class OpusMtFolderTest {
 
     @Test
     void float64PyTorchReferenceAgreesWithTheCommittedTokens() throws IOException {
-        ExternalPython.require("torch");
+        ExternalTools.requireTorch();
         ArrayNode sources = JSON.createArrayNode();
         for (String s : SENTENCES) {
             ArrayNode ids = sources.addObject().put("text", s).putArray("source_ids");
@@ -109,7 +109,7 @@ class OpusMtFolderTest {
         }
         Path in = tmp.resolve("sources.json"), out = tmp.resolve("reference.json");
         JSON.writeValue(in.toFile(), sources);
-        ExternalPython.run(SCRIPT.toString(), FOLDER.toString(), in.toString(), out.toString());
+        ExternalTools.runPython(SCRIPT.toString(), FOLDER.toString(), in.toString(), out.toString());
         JsonNode fresh = JSON.readTree(out.toFile()), committed = JSON.readTree(EXPECTED.toFile());
         for (int i = 0; i < SENTENCES.size(); i++) {
             for (String key : List.of("source_ids", "greedy", "beam")) {
