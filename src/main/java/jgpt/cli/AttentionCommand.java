@@ -19,12 +19,23 @@ import picocli.CommandLine.Option;
 
 /** {@code gpt attention}: heat maps of the causal attention weights for a prompt. */
 @Command(name = "attention", mixinStandardHelpOptions = true,
-        description = "Draw which tokens attend to which: one head (--layer and --head), all heads of a layer (--layer), or every layer and head.")
+        description = {"Draw which tokens attend to which: one head (--layer and --head), all heads of a layer (--layer), or every layer and head.",
+                "On an encoder-decoder (Marian) folder, --text translates the sentence and draws the decoder's cross-attention:"
+                        + " generated target tokens against source tokens (--average: the mean of a layer's heads)."})
 final class AttentionCommand implements Callable<Integer> {
     @Mixin ModelOptions modelOptions;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
     PromptSource source;
+
+    @Option(names = "--text", paramLabel = "TEXT", description = "Encoder-decoder folders: the source sentence to translate (--ids: source ids, eos included).")
+    String text;
+
+    @Option(names = "--beam", paramLabel = "N", description = "Encoder-decoder folders: beams for the translation (default: the folder's, else 1 = greedy).")
+    Integer beam;
+
+    @Option(names = "--average", description = "Encoder-decoder folders: draw the mean of the heads of --layer.")
+    boolean average;
 
     @Option(names = "--layer", paramLabel = "L", description = "Layer, from 0 (default: all layers).")
     Integer layer;
@@ -42,6 +53,12 @@ final class AttentionCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (out == null && !json) throw new UserException("give --out FILE.png (or --json for the numbers)");
         if (out != null) PngOut.check(out);
+        if (jgpt.translate.MarianConfig.isMarian(modelOptions.model)) return new CrossAttentionView(this).run();
+        if (text != null || beam != null || average) {
+            throw new UserException("--text, --beam and --average draw the cross-attention of an encoder-decoder (Marian) folder; "
+                    + modelOptions.model + " is a GPT model: give --prompt or --ids");
+        }
+        if (source == null) throw new UserException("give --prompt TEXT or --ids");
         Gpt model = modelOptions.loadModel();
         var cfg = model.config();
         if (head != null && layer == null) throw new UserException("--head needs --layer (which layer's head " + head + "?)");

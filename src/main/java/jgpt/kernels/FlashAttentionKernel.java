@@ -135,6 +135,17 @@ public final class FlashAttentionKernel {
         }
     }
 
+    /**
+     * One query row's attention probabilities as the forward used them, for inspection: dst[j] = exp(q.k_j / sqrt(hd)
+     * - lse) for j < keyLen, from the {@code lse} that forward wrote for that row (the backward pass recomputes them
+     * the same way, with a dot product in place of its GEMM). Query at {@code qa[q ..]}, key j at {@code ka[k + j * ks ..]}, hd wide.
+     */
+    public static void rowProbabilities(float[] qa, int q, float[] ka, int k, int ks, float lse, int keyLen, int hd,
+                                        float[] dst, int dstOff) {
+        for (int j = 0; j < keyLen; j++) dst[dstOff + j] = Vec.dot(qa, q, ka, k + j * ks, hd);
+        probabilities(dst, dstOff, (float) (1.0 / Math.sqrt(hd)), lse, keyLen);
+    }
+
     /** Keys any row of a query tile ending (exclusive) at {@code end} may see. */
     private static int keyLimit(int end, int keyLen, boolean causal) {
         return causal ? Math.min(end, keyLen) : keyLen;

@@ -26,6 +26,8 @@ public final class IncrementalDecoder {
     private final float[] lse, work;
     private final int parts;
     private int t;
+    private CrossAttentionObserver observer;
+    private float[] observed;
 
     /**
      * Encodes {@code sources} (token ids, each ending with eos) and prepares caches for {@code beams} hypotheses per
@@ -74,6 +76,12 @@ public final class IncrementalDecoder {
 
     public int rows() { return rows; }
 
+    /** Shows the cross-attention weights of every step from now on to {@code observer} (null: nobody). */
+    public void observe(CrossAttentionObserver observer) {
+        this.observer = observer;
+        if (observer != null && observed == null) observed = new float[parts * s];
+    }
+
     /** Decoder positions filled so far. */
     public int length() { return t; }
 
@@ -99,10 +107,10 @@ public final class IncrementalDecoder {
                 System.arraycopy(k.data(), k.offset() + r * c, selfK[l], (r * cap + t) * c, c);
                 System.arraycopy(val.data(), val.offset() + r * c, selfV[l], (r * cap + t) * c, c);
             }
-            Tensor a = attend(self.q.forward(tape, x), selfK[l], selfV[l], cap * c, 1, null, t + 1, self.heads);
+            Tensor a = attend(self.q.forward(tape, x), selfK[l], selfV[l], cap * c, 1, null, t + 1, self.heads, -1);
             x = layer.selfAttnNorm.forward(tape, Add.apply(tape, x, self.out.forward(tape, a)));
             MarianAttention cross = layer.crossAttn;
-            a = attend(cross.q.forward(tape, x), crossK[l], crossV[l], s * c, beams, sourceLengths, 0, cross.heads);
+            a = attend(cross.q.forward(tape, x), crossK[l], crossV[l], s * c, beams, sourceLengths, 0, cross.heads, l);
             x = layer.crossAttnNorm.forward(tape, Add.apply(tape, x, cross.out.forward(tape, a)));
             x = layer.finalNorm.forward(tape, Add.apply(tape, x, layer.ffn.forward(tape, x, null)));
         }
@@ -114,18 +122,27 @@ public final class IncrementalDecoder {
 
     /**
      * One query per row against keys of row r / share at {@code keys[(r / share) * rowStride ..]}, each row seeing
-     * {@code lengths[r / share]} keys (or {@code fixed} when lengths is null).
+     * {@code lengths[r / share]} keys (or {@code fixed} when lengths is null). {@code crossLayer} >= 0: the
+     * cross-attention of that layer, whose weights go to the observer.
      */
-    private Tensor attend(Tensor q, float[] keys, float[] values, int rowStride, int share, int[] lengths, int fixed, int heads) {
+    private Tensor attend(Tensor q, float[] keys, float[] values, int rowStride, int share, int[] lengths, int fixed, int heads,
+                          int crossLayer) {
+        CrossAttentionObserver watcher = crossLayer >= 0 ? observer : null;
         Tensor out = tape.output(Shape.of(rows, 1, c), false);
         int hd = c / heads, pairs = rows * heads;
         IntRangeBody body = (from, to) -> {
             for (int part = from; part < to; part++) {
                 for (int rh = pairs * part / parts, end = pairs * (part + 1) / parts; rh < end; rh++) {
                     int r = rh / heads, head = (rh % heads) * hd, src = r / share, kv = src * rowStride + head;
+                    int keyLen = lengths == null ? fixed : lengths[src];
                     FlashAttentionKernel.forward(q.data(), q.offset() + r * c + head, c, keys, kv, c, values, kv, c,
                             out.data(), out.offset() + r * c + head, c, lse, rh, work, part * FlashAttentionKernel.SCRATCH,
-                            1, lengths == null ? fixed : lengths[src], false, hd);
+                            1, keyLen, false, hd);
+                    if (watcher != null) {
+                        FlashAttentionKernel.rowProbabilities(q.data(), q.offset() + r * c + head, keys, kv, c, lse[rh], keyLen, hd,
+                                observed, part * s);
+                        watcher.crossAttention(crossLayer, r, rh % heads, t, observed, part * s, keyLen);
+                    }
                 }
             }
         };
