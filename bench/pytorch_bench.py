@@ -11,8 +11,11 @@ each with glibc's default allocator, with glibc told to keep freed memory, and w
 installed) and the fastest is kept; the JSON names it ("setting") and lists every setting tried with its figure
 ("settings_tried"). On these VMs every fresh page is zeroed by the kernel, and with glibc's defaults PyTorch
 returns and re-maps its large buffers every step, so the allocator can change a step's time several times over.
-OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are removed from the children's environment so OpenBLAS picks its own
-kernel (the core it picked is reported as "openblas_core").
+OpenBLAS's kernel is part of the setting too: OpenBLAS 0.3.21 (Debian 12) does not know CPUs newer than itself and
+falls back to an old one (on a Granite Rapids Xeon it picks "Prescott", SSE3: 26 GFLOP/s where its AVX-512 kernel
+gives 150). So before the sweep, a GEMM probe times OpenBLAS's own pick and each kernel this CPU can run
+(OPENBLAS_CORETYPE=SkylakeX with AVX-512, Haswell with AVX2) and every setting then uses the fastest; the JSON
+reports the probe ("openblas_kernel_probe") and the core each run used ("openblas_core").
 `recipe` first times every setting on its first RECIPE_PROBE_ITERS iterations (env, default 300; 0 runs the whole
 recipe under every setting), then runs the whole recipe under the fastest.
 JGPT_PYTORCH_SETTINGS=name,name restricts the settings tried (names as in "settings_tried").
@@ -230,9 +233,47 @@ ALLOCATORS = {  # name -> environment added
 }
 
 
+KERNEL_PROBE_SHAPES = ["256", "768", "3072", "256", "3072", "768", "4096", "256", "1024"]
+_kernel = None
+
+
+def openblas_kernel():
+    """(OPENBLAS_CORETYPE value or None for OpenBLAS's own pick, probe results): the fastest kernel on this CPU,
+    by the mean GFLOP/s of three GEMMs at one thread. Probed once per process."""
+    global _kernel
+    if _kernel is None:
+        flags = next((l for l in open("/proc/cpuinfo") if l.startswith("flags")), "").split()
+        candidates = [None] + (["SkylakeX"] if "avx512f" in flags else []) + (["Haswell"] if "avx2" in flags else [])
+        probe, best = {}, (None, -1.0)
+        for core in candidates:
+            env = base_env(1)
+            if core:
+                env["OPENBLAS_CORETYPE"] = core
+            r = run_one(["gemm", "5"] + KERNEL_PROBE_SHAPES, env)
+            name = (core or "auto") + ("" if "openblas_core" not in r else f" ({r['openblas_core']})")
+            g = statistics.mean(r["gflops"].values()) if "gflops" in r else -1.0
+            probe[name] = round(g, 1) if g >= 0 else r.get("error")
+            if g > best[1]:
+                best = (core, g)
+        _kernel = (best[0], probe)
+    return _kernel
+
+
+def base_env(threads):
+    """This process's environment without the variables a setting decides, with `threads` threads."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LD_PRELOAD", "MALLOC_MMAP_MAX_", "MALLOC_TRIM_THRESHOLD_")}
+    env.update({"OMP_NUM_THREADS": str(threads), "OPENBLAS_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)})
+    if threads > 1:
+        env["OMP_WAIT_POLICY"] = "PASSIVE"
+    return env
+
+
 def settings():
-    """(name, environment) of every setting to try: threads 1 and 2 x the allocators installed here."""
+    """(name, environment) of every setting to try: threads 1 and 2 x the allocators installed here, each with
+    OpenBLAS's fastest kernel."""
     wanted = os.environ.get("JGPT_PYTORCH_SETTINGS")
+    core = openblas_kernel()[0]
     out = []
     for threads in (1, 2):
         for alloc, extra in ALLOCATORS.items():
@@ -241,11 +282,9 @@ def settings():
             name = f"{threads}t-{alloc}"
             if wanted and name not in wanted.split(","):
                 continue
-            env = {k: v for k, v in os.environ.items()
-                   if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LD_PRELOAD", "MALLOC_MMAP_MAX_", "MALLOC_TRIM_THRESHOLD_")}
-            env.update({"OMP_NUM_THREADS": str(threads), "OPENBLAS_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)})
-            if threads > 1:
-                env["OMP_WAIT_POLICY"] = "PASSIVE"
+            env = base_env(threads)
+            if core:
+                env["OPENBLAS_CORETYPE"] = core
             env.update(extra)
             out.append((name, env))
     return out
@@ -289,6 +328,7 @@ def sweep(args):
                 "setting": {s: v["setting"] for s, v in per_shape.items()},
                 "torch": best["torch"], "openblas_core": best["openblas_core"]}
         best["settings_tried"] = tried
+        best["openblas_kernel_probe"] = openblas_kernel()[1]
         return best
     key, higher = KEYS[mode]
     runs = settings()
@@ -315,6 +355,7 @@ def sweep(args):
         raise SystemExit("every PyTorch setting failed: " + json.dumps(tried))
     best["setting"] = best_name
     best["settings_tried"] = tried
+    best["openblas_kernel_probe"] = openblas_kernel()[1]
     return best
 
 

@@ -6,9 +6,14 @@ with 400 warm-up steps, label smoothing 0.1, clipping 1.0, dropout 0.1, a wall-c
 greedy and beam-4 translation of the test split (HF beam semantics, length penalty --length-penalty), written
 to files for `gpt bleu`.
 
-  OMP_WAIT_POLICY=PASSIVE python3 bench/translate_anchor.py --data DIR --out OUT --minutes 20 --threads 2
+PyTorch at its best setting: unless --probe-steps is 0, the first --probe-steps steps are timed under every
+setting of bench/pytorch_bench.py (threads 1 and 2 x glibc, glibc keeping freed memory, jemalloc; OpenBLAS's fastest
+kernel for this CPU), each in a child process from the same seed, and the whole run then goes under the fastest.
+The last line of output is one JSON object with the figures, the setting and every setting tried.
+
+  /usr/bin/python3 bench/translate_anchor.py --data DIR --out OUT --minutes 20
 """
-import argparse, json, math, os, random, time
+import argparse, json, math, os, random, subprocess, sys, time
 import sentencepiece as spm
 import torch
 import torch.nn as nn
@@ -145,15 +150,22 @@ def main():
     ap.add_argument("--batch-tokens", type=int, default=4000)
     ap.add_argument("--length-penalty", type=float, default=1.0)
     ap.add_argument("--test-limit", type=int, default=0, help="translate only the first N test pairs (0 = all)")
+    ap.add_argument("--probe-steps", type=int, default=12, help="steps timed per setting to pick the best (0: no sweep)")
+    ap.add_argument("--max-steps", type=int, default=0, help="stop training after N steps (0 = the time budget only)")
+    ap.add_argument("--train-only", action="store_true", help="skip evaluation and decoding")
     a = ap.parse_args()
-    torch.set_num_threads(a.threads)
-    torch.manual_seed(1337); random.seed(1337)
     os.makedirs(a.out, exist_ok=True)
     train, valid, test = (read_tsv(os.path.join(a.data, f"es-en.{s}.tsv")) for s in ("train", "valid", "test"))
-    with open(os.path.join(a.out, "spm.txt"), "w", encoding="utf-8") as f:
-        for es, en in train: f.write(es + "\n" + en + "\n")
-    spm.SentencePieceTrainer.train(input=os.path.join(a.out, "spm.txt"), model_prefix=os.path.join(a.out, "spm"),
-                                   vocab_size=8000, pad_id=0, unk_id=1, bos_id=-1, eos_id=2, character_coverage=1.0)
+    if not os.path.exists(os.path.join(a.out, "spm.model")):  # trained once per OUT folder, probes included
+        with open(os.path.join(a.out, "spm.txt"), "w", encoding="utf-8") as f:
+            for es, en in train: f.write(es + "\n" + en + "\n")
+        spm.SentencePieceTrainer.train(input=os.path.join(a.out, "spm.txt"), model_prefix=os.path.join(a.out, "spm"),
+                                       vocab_size=8000, pad_id=0, unk_id=1, bos_id=-1, eos_id=2, character_coverage=1.0,
+                                       minloglevel=2)
+    if a.probe_steps > 0:
+        return best_setting_run(a)
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(1337); random.seed(1337)
     sp = spm.SentencePieceProcessor(model_file=os.path.join(a.out, "spm.model"))
     pad, eos, bos = 0, 2, 0  # Marian: decoder start = pad
     enc_ = lambda s: sp.encode(s)[:255] + [eos]
@@ -167,7 +179,7 @@ def main():
     while time.time() - t0 < a.minutes * 60:
         random.shuffle(bl)
         for idx in bl:
-            if time.time() - t0 >= a.minutes * 60: break
+            if time.time() - t0 >= a.minutes * 60 or (a.max_steps and step >= a.max_steps): break
             s, d, l = tensors(idx, src, tgt, pad, bos)
             enc, mask = model.encode(s)
             loss = F.cross_entropy(model.decode(enc, mask, d).view(-1, 8000), l.view(-1), ignore_index=-100, label_smoothing=0.1)
@@ -179,7 +191,11 @@ def main():
                 print(f"step {step} epoch {epoch} loss {loss.item():.4f} {tokens / (time.time() - t0):.0f} target tok/s", flush=True)
         else:
             epoch += 1
+        if a.max_steps and step >= a.max_steps: break
     train_secs = time.time() - t0
+    if a.train_only:
+        print(json.dumps({"steps": step, "train_seconds": round(train_secs, 1), "target_tokens_per_s": round(tokens / train_secs)}))
+        return
     model.eval()
     vs, vt = [enc_(e) for e, _ in valid], [enc_(n) for _, n in valid]
     nll, n = 0.0, 0
@@ -211,6 +227,45 @@ def main():
     print(json.dumps({"steps": step, "epochs": epoch, "train_seconds": round(train_secs, 1), "target_tokens_per_s": round(tokens / train_secs),
                       "valid_nll": round(nll / n, 4), "test_sentences": len(ts),
                       "greedy_sentences_per_s": round(len(ts) / greedy_secs, 2), "beam4_sentences_per_s": round(len(ts) / beam_secs, 2)}))
+
+
+def child_args(a, threads, extra):
+    args = [sys.executable, os.path.abspath(__file__), "--data", a.data, "--out", a.out, "--minutes", str(a.minutes),
+            "--threads", str(threads), "--batch-tokens", str(a.batch_tokens), "--length-penalty", str(a.length_penalty),
+            "--test-limit", str(a.test_limit), "--probe-steps", "0"]
+    return args + extra
+
+
+def best_setting_run(a):
+    """Time the first steps under every PyTorch setting, then do the whole run under the fastest."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import pytorch_bench
+    tried, best = [], None
+    for name, env in pytorch_bench.settings():
+        threads = int(name.split("t-")[0])
+        p = subprocess.run(child_args(a, threads, ["--max-steps", str(a.probe_steps), "--train-only"]), env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        lines = p.stdout.strip().splitlines()
+        r = json.loads(lines[-1]) if p.returncode == 0 and lines else {"error": (p.stderr.strip().splitlines() or ["?"])[-1]}
+        tried.append(dict(setting=name, probe_steps=a.probe_steps, **r))
+        print(f"probe {name}: {r.get('target_tokens_per_s', r.get('error'))} target tok/s", flush=True)
+        if "target_tokens_per_s" in r and (best is None or r["target_tokens_per_s"] > best[2]):
+            best = (name, env, r["target_tokens_per_s"])
+    if best is None:
+        raise SystemExit("every PyTorch setting failed: " + json.dumps(tried))
+    name, env, _ = best
+    p = subprocess.Popen(child_args(a, int(name.split("t-")[0]), []), env=env, stdout=subprocess.PIPE, text=True)
+    last = None
+    for line in p.stdout:
+        if line.startswith("{"):
+            last = json.loads(line)
+        else:
+            print(line, end="", flush=True)
+    if p.wait() != 0 or last is None:
+        raise SystemExit("the PyTorch run failed under " + name)
+    last.update({"setting": name, "settings_tried": tried,
+                 "openblas_kernel_probe": pytorch_bench.openblas_kernel()[1], "torch": torch.__version__})
+    print(json.dumps(last))
 
 
 if __name__ == "__main__":
