@@ -18,7 +18,7 @@ gives 150). So before the sweep, a GEMM probe times OpenBLAS's own pick and each
 reports the probe ("openblas_kernel_probe") and the core each run used ("openblas_core").
 `recipe` first times every setting on its first RECIPE_PROBE_ITERS iterations (env, default 300; 0 runs the whole
 recipe under every setting), then runs the whole recipe under the fastest.
-JGPT_PYTORCH_SETTINGS=name,name restricts the settings tried (names as in "settings_tried").
+JGPT_PYTORCH_SETTINGS=name,name restricts the settings tried (names as in "settings_tried", less the OpenBLAS kernel suffix).
 --one runs the workload once in the current environment.
 """
 import json
@@ -282,6 +282,8 @@ def settings():
             name = f"{threads}t-{alloc}"
             if wanted and name not in wanted.split(","):
                 continue
+            if core:
+                name += "-" + core
             env = base_env(threads)
             if core:
                 env["OPENBLAS_CORETYPE"] = core
