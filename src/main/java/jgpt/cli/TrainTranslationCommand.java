@@ -101,11 +101,13 @@ final class TrainTranslationCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%s: %,d parameters, %d batches per epoch of <= %d tokens, %d training pairs%n",
                 settings.preset(), model.parameters().count(), batches.size(), settings.batchTokens(), train.size());
         long deadline = minutes == null ? Long.MAX_VALUE : System.nanoTime() + (long) (minutes * 60e9);
-        long windowStart = System.nanoTime(), windowTokens = 0;
+        long windowStart = System.nanoTime(), windowTokens = 0, trainNanos = 0, runTokens = 0;
         while ((iters == null || trainer.step() < iters) && System.nanoTime() < deadline) {
-            long before = trainer.tokensSeen();
+            long before = trainer.tokensSeen(), stepStart = System.nanoTime();
             float loss = trainer.trainStep();
+            trainNanos += System.nanoTime() - stepStart;
             windowTokens += trainer.tokensSeen() - before;
+            runTokens += trainer.tokensSeen() - before;
             int step = trainer.step();
             float rate = TranslationTrainer.learningRate(settings.peakLr(), settings.warmup(), step);
             if (step % 10 == 0) {
@@ -118,7 +120,8 @@ final class TrainTranslationCommand implements Callable<Integer> {
             if (step % settings.evalEvery() == 0) evaluateAndSave(trainer, lossRows);
         }
         if (trainer.step() % settings.evalEvery() != 0 || trainer.step() == 0) evaluateAndSave(trainer, lossRows);
-        System.out.printf(Locale.ROOT, "done: %d steps, %.1f min; model in %s%n", trainer.step(), (System.nanoTime() - t0) / 60e9, out);
+        System.out.printf(Locale.ROOT, "done: %d steps, %.1f min; %,d target tokens in %.1f s of training steps (%.0f target tok/s); model in %s%n",
+                trainer.step(), (System.nanoTime() - t0) / 60e9, runTokens, trainNanos / 1e9, runTokens / (trainNanos / 1e9), out);
         return 0;
     }
 

@@ -1,6 +1,5 @@
 package jgpt.generate;
 
-import java.util.Arrays;
 import jgpt.tensor.Rng;
 
 /**
@@ -12,7 +11,12 @@ public final class Sampler {
     private final GenerationConfig cfg;
     private final Rng rng;
     private final float[] probs;
-    private final long[] order;
+    /** (probability bits, id) of the vocabulary ranked so far, most likely first: ranked[0 .. rankedCount). */
+    private final long[] ranked;
+    /** The rest, as a binary max-heap of (probability bits, id): ranks are taken off it only as they are needed. */
+    private final long[] heap;
+    private int rankedCount, heapSize;
+    private boolean heapBuilt;
     private float lastProbability;
     private int kept, greedyPick;
     private double keptMass;
@@ -21,7 +25,8 @@ public final class Sampler {
         this.cfg = cfg;
         this.rng = new Rng(cfg.seed());
         this.probs = new float[vocabSize];
-        this.order = new long[vocabSize];
+        this.ranked = new long[vocabSize];
+        this.heap = new long[vocabSize];
     }
 
     /** Probability (under temperature 1 softmax for greedy, else under the filtered distribution) of the last pick. */
@@ -42,13 +47,13 @@ public final class Sampler {
     /** The id of the rank-th candidate of the last pick (rank 0 = most likely). */
     public int candidate(int rank) {
         checkRank(rank);
-        return cfg.temperature() == 0f ? greedyPick : (int) order[order.length - 1 - rank];
+        return cfg.temperature() == 0f ? greedyPick : (int) rank(rank);
     }
 
     /** The rank-th candidate's probability in the distribution the last pick was drawn from (renormalised; 1 for greedy). */
     public float candidateProbability(int rank) {
         checkRank(rank);
-        return cfg.temperature() == 0f ? 1f : (float) (probOf(order[order.length - 1 - rank]) / keptMass);
+        return cfg.temperature() == 0f ? 1f : (float) (probOf(rank(rank)) / keptMass);
     }
 
     /** Total {@link #distribution} probability of the last pick's candidates: a candidate's sampling probability is its share of it. */
@@ -60,7 +65,8 @@ public final class Sampler {
      */
     public int rankedId(int r) {
         if (cfg.temperature() == 0f) throw new IllegalStateException("greedy sampling does not rank the vocabulary");
-        return (int) order[order.length - 1 - r];
+        if (r < 0 || r >= probs.length) throw new IndexOutOfBoundsException("rank " + r + " of " + probs.length);
+        return (int) rank(r);
     }
 
     private void checkRank(int rank) {
@@ -84,6 +90,8 @@ public final class Sampler {
     public int sample(float[] logits) {
         int v = logits.length;
         softmax(logits, cfg.temperature(), probs);
+        rankedCount = 0;
+        heapBuilt = false;
         if (cfg.temperature() == 0f) {
             int best = 0;
             for (int i = 1; i < v; i++) if (logits[i] > logits[best]) best = i;
@@ -93,14 +101,14 @@ public final class Sampler {
             greedyPick = best;
             return best;
         }
-        // sort (probability, id) pairs descending; non-negative float bits order like the floats
-        for (int i = 0; i < v; i++) order[i] = ((long) Float.floatToRawIntBits(probs[i]) << 32) | i;
-        Arrays.sort(order);
+        // Candidates are ranked lazily: a nucleus or a top-k is usually a small part of a 50k vocabulary, and
+        // sorting all of it for every token cost more than the draw (a full sort: ~3 ms per token on GPT-2's vocabulary).
         int keep = cfg.topK() > 0 ? Math.min(cfg.topK(), v) : v;
+        if (keep == v && cfg.topP() >= 1f) return drawUnfiltered();
         double cumulative = 0;
         int kept = 0;
         for (int r = 0; r < keep; r++) {
-            cumulative += probOf(order[v - 1 - r]);
+            cumulative += probOf(rank(r));
             kept++;
             if (cumulative >= cfg.topP()) break;
         }
@@ -109,7 +117,7 @@ public final class Sampler {
         double u = rng.nextDouble() * cumulative;
         double acc = 0;
         for (int r = 0; r < kept; r++) {
-            long e = order[v - 1 - r];
+            long e = ranked[r];
             acc += probOf(e);
             if (u < acc || r == kept - 1) {
                 lastProbability = (float) (probOf(e) / cumulative);
@@ -117,6 +125,62 @@ public final class Sampler {
             }
         }
         throw new AssertionError("unreachable");
+    }
+
+    /**
+     * No top-k and no nucleus: the draw walks the vocabulary in rank order as the filtered path does (so a seed
+     * picks the same token whichever path runs), taking ranks off the heap only until the draw lands.
+     */
+    private int drawUnfiltered() {
+        int v = probs.length;
+        double total = 0;
+        for (float p : probs) total += p;
+        kept = v;
+        keptMass = total;
+        double u = rng.nextDouble() * total;
+        double acc = 0;
+        for (int r = 0; r < v; r++) {
+            long e = rank(r);
+            acc += probOf(e);
+            if (u < acc || r == v - 1) {
+                lastProbability = (float) (probOf(e) / total);
+                return (int) e;
+            }
+        }
+        throw new AssertionError("unreachable");
+    }
+
+    /**
+     * The (probability bits, id) of rank r: ties in probability rank the larger id first, as a descending sort
+     * of the packed values would. Non-negative float bits order like the floats.
+     */
+    private long rank(int r) {
+        if (!heapBuilt) {
+            for (int i = 0; i < probs.length; i++) heap[i] = ((long) Float.floatToRawIntBits(probs[i]) << 32) | i;
+            heapSize = probs.length;
+            for (int i = heapSize / 2 - 1; i >= 0; i--) siftDown(i);
+            heapBuilt = true;
+        }
+        while (rankedCount <= r) {
+            ranked[rankedCount++] = heap[0];
+            heap[0] = heap[--heapSize];
+            siftDown(0);
+        }
+        return ranked[r];
+    }
+
+    private void siftDown(int i) {
+        long x = heap[i];
+        int n = heapSize;
+        while (true) {
+            int child = 2 * i + 1;
+            if (child >= n) break;
+            if (child + 1 < n && heap[child + 1] > heap[child]) child++;
+            if (heap[child] <= x) break;
+            heap[i] = heap[child];
+            i = child;
+        }
+        heap[i] = x;
     }
 
     private static float probOf(long packed) { return Float.intBitsToFloat((int) (packed >>> 32)); }

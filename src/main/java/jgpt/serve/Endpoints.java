@@ -130,7 +130,8 @@ final class Endpoints {
     ObjectNode models() {
         ObjectNode out = ApiFormat.JSON.objectNode().put("object", "list");
         out.putArray("data").addObject().put("id", modelName).put("object", "model").put("created", created)
-                .put("owned_by", "jgpt").put("max_model_len", cfg.blockSize());
+                .put("owned_by", "jgpt").put("max_model_len", cfg.blockSize())
+                .put("vocab_size", cfg.vocabSize()); // extensions (as vLLM's max_model_len): the page sizes its views from them
         return out;
     }
 

@@ -26,7 +26,7 @@ async function init() {
     const res = await fetch('/v1/models');
     const model = (await res.json()).data[0];
     state.model = model.id;
-    state.vocab = model.vocab_size ?? await probeVocabularySize();
+    state.vocab = model.vocab_size;
     state.topLogits = Math.min(state.vocab, MAX_TOP_LOGITS);
     $('model').textContent = `${model.id} · context ${model.max_model_len} tokens · vocabulary ${state.vocab}`;
     // the prompt needs room too: the server refuses a reply budget that leaves none
@@ -37,17 +37,6 @@ async function init() {
     $('model').textContent = 'server not reachable';
     setStatus(`error: ${e.message}`, true);
   }
-}
-
-/** The server accepts top_logits in [1, vocabulary size] and says so when asked for more. */
-async function probeVocabularySize() {
-  const res = await fetch('/v1/completions', {
-    method: 'POST', headers: {'Content-Type': 'application/json'},
-    body: JSON.stringify({prompt: [0], max_tokens: 1, top_logits: 1e9}),
-  });
-  const body = await res.json();
-  const m = /\[1, (\d+)\]/.exec(body?.error?.message ?? '');
-  return m ? Number(m[1]) : MAX_TOP_LOGITS;
 }
 
 /** Server-Sent Events from a fetch response: yields each `data:` payload parsed as JSON, until [DONE]. */

@@ -222,7 +222,9 @@ class ServeTest {
         assertEquals(s.tokenizer.encode("Hello world").length, t.get("count").asInt());
         String ids = t.get("tokens").toString();
         assertEquals("Hello world", s.postJson("/detokenize", "{\"tokens\": " + ids + "}").get("prompt").asText());
-        assertEquals("tiny", s.get("/v1/models").get("data").get(0).get("id").asText());
+        JsonNode model = s.get("/v1/models").get("data").get(0);
+        assertEquals("tiny", model.get("id").asText());
+        assertEquals(s.tokenizer.vocabSize(), model.get("vocab_size").asInt());
         assertEquals("ok", s.get("/health").get("status").asText());
     }
 }
