@@ -102,9 +102,14 @@ public final class Sampler {
             return best;
         }
         // Candidates are ranked lazily: a nucleus or a top-k is usually a small part of a 50k vocabulary, and
-        // sorting all of it for every token cost more than the draw (a full sort: ~3 ms per token on GPT-2's vocabulary).
+        // sorting all of it (O(V log V)) for every token is wasted work; a heap costs O(V) plus O(log V) per rank taken.
         int keep = cfg.topK() > 0 ? Math.min(cfg.topK(), v) : v;
-        if (keep == v && cfg.topP() >= 1f) return drawUnfiltered();
+        if (keep == v && cfg.topP() >= 1f) {
+            // no top-k and no nucleus: every token is a candidate, and the walk below ranks only until the draw lands
+            double total = 0;
+            for (float p : probs) total += p;
+            return drawWithin(v, total);
+        }
         double cumulative = 0;
         int kept = 0;
         for (int r = 0; r < keep; r++) {
@@ -112,38 +117,20 @@ public final class Sampler {
             kept++;
             if (cumulative >= cfg.topP()) break;
         }
-        this.kept = kept;
-        keptMass = cumulative;
-        double u = rng.nextDouble() * cumulative;
-        double acc = 0;
-        for (int r = 0; r < kept; r++) {
-            long e = ranked[r];
-            acc += probOf(e);
-            if (u < acc || r == kept - 1) {
-                lastProbability = (float) (probOf(e) / cumulative);
-                return (int) e;
-            }
-        }
-        throw new AssertionError("unreachable");
+        return drawWithin(kept, cumulative);
     }
 
-    /**
-     * No top-k and no nucleus: the draw walks the vocabulary in rank order as the filtered path does (so a seed
-     * picks the same token whichever path runs), taking ranks off the heap only until the draw lands.
-     */
-    private int drawUnfiltered() {
-        int v = probs.length;
-        double total = 0;
-        for (float p : probs) total += p;
-        kept = v;
-        keptMass = total;
-        double u = rng.nextDouble() * total;
+    /** Draws among the `kept` most likely tokens, whose probabilities sum to `mass`, walking them in rank order. */
+    private int drawWithin(int kept, double mass) {
+        this.kept = kept;
+        keptMass = mass;
+        double u = rng.nextDouble() * mass;
         double acc = 0;
-        for (int r = 0; r < v; r++) {
+        for (int r = 0; r < kept; r++) {
             long e = rank(r);
             acc += probOf(e);
-            if (u < acc || r == v - 1) {
-                lastProbability = (float) (probOf(e) / total);
+            if (u < acc || r == kept - 1) {
+                lastProbability = (float) (probOf(e) / mass);
                 return (int) e;
             }
         }
